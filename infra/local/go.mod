@@ -1,0 +1,3 @@
+module example.com/quartet/infra/local
+
+go 1.26

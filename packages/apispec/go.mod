@@ -1,0 +1,3 @@
+module example.com/quartet/packages/apispec
+
+go 1.26

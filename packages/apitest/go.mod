@@ -1,0 +1,3 @@
+module example.com/quartet/packages/apitest
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/embeddedpg
+
+go 1.26

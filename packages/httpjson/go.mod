@@ -1,0 +1,3 @@
+module example.com/quartet/packages/httpjson
+
+go 1.26

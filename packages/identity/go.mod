@@ -1,0 +1,3 @@
+module example.com/quartet/packages/identity
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/lambdahttp
+
+go 1.26

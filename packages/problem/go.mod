@@ -1,0 +1,3 @@
+module example.com/quartet/packages/problem
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/requestlog
+
+go 1.26

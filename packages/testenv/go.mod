@@ -1,0 +1,3 @@
+module example.com/quartet/packages/testenv
+
+go 1.26

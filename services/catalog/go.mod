@@ -1,0 +1,3 @@
+module example.com/quartet/services/catalog
+
+go 1.26
