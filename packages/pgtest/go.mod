@@ -1,0 +1,3 @@
+module example.com/quartet/packages/pgtest
+
+go 1.26
