@@ -1,0 +1,3 @@
+module example.com/quartet/packages/benchratio
+
+go 1.26
