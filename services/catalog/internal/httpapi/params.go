@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"example.com/quartet/packages/problem"
+	"example.com/quartet/services/catalog/internal/catalog"
+)
+
+// maxSearchLen bounds the q parameter, in characters.
+const maxSearchLen = 200
+
+// pageQuery reads the query parameters of GET /v1/products. It returns a
+// 400 problem naming every invalid parameter.
+func pageQuery(v url.Values) (catalog.Query, error) {
+	q := catalog.Query{Category: v.Get("category"), Search: v.Get("q"), Limit: catalog.DefaultLimit}
+	var errs []problem.FieldError
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > catalog.MaxLimit {
+			errs = append(errs, problem.FieldError{Pointer: "limit",
+				Detail: fmt.Sprintf("must be an integer between 1 and %d", catalog.MaxLimit)})
+		}
+		q.Limit = n
+	}
+	if s := v.Get("cursor"); s != "" {
+		after, ok := decodeCursor(s)
+		if !ok {
+			errs = append(errs, problem.FieldError{Pointer: "cursor", Detail: "is not a cursor this API issued"})
+		}
+		q.After = after
+	}
+	if q.Category != "" && !catalog.ValidSlug(q.Category) {
+		errs = append(errs, problem.FieldError{Pointer: "category", Detail: "must be a category slug"})
+	}
+	if utf8.RuneCountInString(q.Search) > maxSearchLen {
+		errs = append(errs, problem.FieldError{Pointer: "q", Detail: fmt.Sprintf("must be at most %d characters", maxSearchLen)})
+	}
+	if errs != nil {
+		return catalog.Query{}, badParams(errs...)
+	}
+	return q, nil
+}
+
+// A cursor is the ID of the last product of a page, base64url-encoded so
+// that clients treat it as opaque and the encoding can change.
+
+func encodeCursor(lastID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
+}
+
+// decodeCursor returns the product ID in cursor. The service checks that it
+// is an ID; here it only has to decode.
+func decodeCursor(cursor string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) == 0 || !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
+}
+
+// etag returns the entity tag of a product at version: `"3"`.
+func etag(version int) string {
+	return `"` + strconv.Itoa(version) + `"`
+}
+
+// etagPattern matches the entity tags etag returns.
+var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
+
+// ifMatch returns the version in the request's If-Match header, or nil when
+// there is none. The header must hold exactly one strong entity tag of the
+// form etag returns; anything else, including "*", weak tags and lists, is
+// a 400 problem rather than a silent mismatch.
+func ifMatch(h http.Header) (*int, error) {
+	values := h.Values("If-Match")
+	if len(values) == 0 {
+		return nil, nil
+	}
+	var m []string
+	if len(values) == 1 {
+		m = etagPattern.FindStringSubmatch(values[0])
+	}
+	if m == nil {
+		return nil, badParams(problem.FieldError{Pointer: "If-Match",
+			Detail: `must be one ETag of this product as the API returned it, such as "3"`})
+	}
+	version, err := strconv.Atoi(m[1])
+	if err != nil {
+		return nil, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
+	}
+	return &version, nil
+}
