@@ -1,0 +1,206 @@
+package httpapi
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"example.com/quartet/packages/httpjson"
+	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/problem"
+	"example.com/quartet/services/accounts/internal/accounts"
+)
+
+// keysCache lets clients and the JWT authorizer keep the key documents for
+// a while; a rotation publishes the new key as "previous"-safe first.
+const keysCache = "public, max-age=300"
+
+func (a *api) signUp(w http.ResponseWriter, r *http.Request) error {
+	var req signUpRequest
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		return err
+	}
+	c, err := a.svc.SignUp(r.Context(), accounts.NewCustomer{Email: req.Email, DisplayName: req.DisplayName, Password: req.Password})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/me")
+	writeCustomer(w, http.StatusCreated, c)
+	return nil
+}
+
+func (a *api) signIn(w http.ResponseWriter, r *http.Request) error {
+	var req signInRequest
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		return err
+	}
+	c, err := a.svc.SignIn(r.Context(), req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	issued, err := a.tokens.Issue(c.ID, roleNames(c.Roles))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpjson.Write(w, http.StatusOK, sessionResponse{
+		AccessToken: issued.Token, TokenType: "Bearer", ExpiresIn: int(issued.ExpiresIn / time.Second),
+	})
+	return nil
+}
+
+func (a *api) getMe(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	c, err := a.svc.Customer(r.Context(), caller.Subject)
+	if err != nil {
+		return err
+	}
+	writeCustomer(w, http.StatusOK, c)
+	return nil
+}
+
+func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r.Header)
+	if err != nil {
+		return err
+	}
+	var req profilePatch
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.empty() {
+		return problem.Invalid("the patch must change at least one member")
+	}
+	c, err := a.svc.UpdateProfile(r.Context(), caller.Subject, version,
+		accounts.Profile{Email: req.Email, DisplayName: req.DisplayName})
+	if err != nil {
+		return err
+	}
+	writeCustomer(w, http.StatusOK, c)
+	return nil
+}
+
+func (a *api) listAddresses(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	list, err := a.svc.Addresses(r.Context(), caller.Subject)
+	if err != nil {
+		return err
+	}
+	resp := addressListResponse{Items: make([]addressResponse, len(list))}
+	for i, addr := range list {
+		resp.Items[i] = toAddressResponse(addr)
+	}
+	w.Header().Set("Cache-Control", "private, no-cache")
+	httpjson.Write(w, http.StatusOK, resp)
+	return nil
+}
+
+func (a *api) addAddress(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	var req addressRequest
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		return err
+	}
+	addr, err := a.svc.AddAddress(r.Context(), caller.Subject, req.toInput())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/me/addresses/"+addr.ID)
+	httpjson.Write(w, http.StatusCreated, toAddressResponse(addr))
+	return nil
+}
+
+func (a *api) replaceAddress(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	var req addressRequest
+	if err := httpjson.Decode(w, r, &req); err != nil {
+		return err
+	}
+	addr, err := a.svc.ReplaceAddress(r.Context(), caller.Subject, r.PathValue("id"), req.toInput())
+	if err != nil {
+		return err
+	}
+	httpjson.Write(w, http.StatusOK, toAddressResponse(addr))
+	return nil
+}
+
+func (a *api) deleteAddress(w http.ResponseWriter, r *http.Request) error {
+	caller, err := identity.FromContext(r.Context())
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteAddress(r.Context(), caller.Subject, r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) jwks(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Cache-Control", keysCache)
+	httpjson.Write(w, http.StatusOK, a.tokens.Keys.JWKS())
+	return nil
+}
+
+func (a *api) discovery(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Cache-Control", keysCache)
+	httpjson.Write(w, http.StatusOK, a.tokens.Discovery())
+	return nil
+}
+
+// writeCustomer sends c with its version as ETag. Account documents are
+// private to their owner: shared caches must not keep them.
+func writeCustomer(w http.ResponseWriter, status int, c accounts.Customer) {
+	w.Header().Set("ETag", etag(c.Version))
+	w.Header().Set("Cache-Control", "private, no-cache")
+	httpjson.Write(w, status, toCustomerResponse(c))
+}
+
+// etag returns the entity tag of an account at version: `"3"`.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// etagPattern matches the entity tags etag returns.
+var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
+
+// ifMatch returns the version in the request's required If-Match header:
+// 428 when it is missing, 400 unless it is exactly one strong entity tag of
+// the form etag returns.
+func ifMatch(h http.Header) (int, error) {
+	values := h.Values("If-Match")
+	if len(values) == 0 {
+		p := problem.New(http.StatusPreconditionRequired,
+			"send the account's ETag in If-Match, so that no change made since you read it is lost")
+		p.Errors = []problem.FieldError{{Pointer: "If-Match", Detail: "is required"}}
+		return 0, p
+	}
+	var m []string
+	if len(values) == 1 {
+		m = etagPattern.FindStringSubmatch(values[0])
+	}
+	if m == nil {
+		return 0, badParams(problem.FieldError{Pointer: "If-Match",
+			Detail: `must be one ETag of this account as the API returned it, such as "3"`})
+	}
+	version, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
+	}
+	return version, nil
+}
