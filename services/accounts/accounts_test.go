@@ -1,0 +1,173 @@
+package accounts_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"example.com/quartet/packages/apitest"
+	"example.com/quartet/packages/benchratio"
+	"example.com/quartet/packages/lambdahttp"
+	"example.com/quartet/packages/mysqltest"
+	"example.com/quartet/services/accounts"
+	"example.com/quartet/services/accounts/internal/mysql"
+)
+
+// newApp assembles the context on a fresh database, migrated and seeded.
+func newApp(tb testing.TB, dsn string) *accounts.App {
+	tb.Helper()
+	cfg := accounts.Config{
+		DatabaseURL: dsn, Issuer: "https://accounts.example.test", Audience: "quartet",
+		Keys: accounts.KeysInDir(tb.TempDir()),
+	}
+	app, err := accounts.New(tb.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(app.Close)
+	if err := app.Migrate(tb.Context()); err != nil {
+		tb.Fatalf("Migrate: %v", err)
+	}
+	for range 2 { // seeding is idempotent
+		if err := app.Seed(tb.Context()); err != nil {
+			tb.Fatalf("Seed: %v", err)
+		}
+	}
+	return app
+}
+
+// TestApp signs the demo administrator in through the assembled handler,
+// on the embedded MySQL server.
+func TestApp(t *testing.T) {
+	app := newApp(t, mysqltest.Embedded(t))
+	api := apitest.New(t, accounts.OpenAPI, app.Handler())
+	res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/sessions",
+		Body: `{"email":"` + accounts.DemoAdminEmail + `","password":"` + accounts.DemoAdminPassword + `"}`})
+	if res.Status != http.StatusOK {
+		t.Fatalf("demo admin sign-in: status %d; body: %s", res.Status, res.Body)
+	}
+	var s struct{ AccessToken string }
+	res.JSON(t, &s)
+	claims := claimsOf(t, s.AccessToken)
+	if claims.Roles != "[admin customer]" {
+		t.Errorf("demo admin roles %q, want [admin customer]", claims.Roles)
+	}
+	me := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/me", Claims: apitest.Caller(claims.Sub, "admin", "customer")})
+	if me.Status != http.StatusOK || !strings.Contains(string(me.Body), accounts.DemoAdminEmail) {
+		t.Errorf("GET /v1/me: %d %s", me.Status, me.Body)
+	}
+}
+
+type flatClaims struct{ Sub, Roles string }
+
+// claimsOf reads a token's claims without verifying it (the token package's
+// tests verify), flattened as API Gateway passes them.
+func claimsOf(t testing.TB, token string) flatClaims {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %q is not a JWS", token)
+	}
+	var c struct {
+		Sub   string   `json:"sub"`
+		Roles []string `json:"roles"`
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flatClaims{Sub: c.Sub, Roles: "[" + strings.Join(c.Roles, " ") + "]"}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL":    "app:s3cret@tcp(aws.connect.psdb.cloud:3306)/accounts?tls=true",
+		"TOKEN_ISSUER":    "https://shop.example",
+		"TOKEN_AUDIENCE":  "quartet",
+		"SIGNING_KEY_DIR": filepath.Join(t.TempDir(), "keys"),
+	}
+	cfg, err := accounts.ConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("ConfigFromEnv: %v", err)
+	}
+	logged := cfg.LogValue().String()
+	if strings.Contains(logged, "s3cret") || !strings.Contains(logged, "aws.connect.psdb.cloud") {
+		t.Errorf("config logs as %s: want the host without the password", logged)
+	}
+	env["SIGNING_KEYS"] = "-----BEGIN PRIVATE KEY-----"
+	delete(env, "TOKEN_AUDIENCE")
+	_, err = accounts.ConfigFromEnv(func(k string) string { return env[k] })
+	if err == nil || !strings.Contains(err.Error(), "TOKEN_AUDIENCE") || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("ConfigFromEnv without an audience and with two key sources: %v", err)
+	}
+}
+
+// BenchmarkGetMe compares GET /v1/me through the whole Lambda path (API
+// Gateway v2 event, adapter, middleware, handler, service, store) with the
+// bare SELECT by id it rests on, on MariaDB when TEST_MYSQL_URL is set and
+// on the embedded server otherwise.
+func BenchmarkGetMe(b *testing.B) {
+	dsn := ""
+	if os.Getenv(mysqltest.EnvDSN) != "" {
+		dsn = mysqltest.External(b)
+	} else {
+		dsn = mysqltest.Embedded(b)
+	}
+	app := newApp(b, dsn)
+	ctx := context.Background()
+
+	db, err := mysql.Open(dsn) // the pool settings the store uses
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var id string
+	if err := db.QueryRowContext(ctx, "SELECT id FROM customers WHERE email_key = ?", accounts.DemoCustomerEmail).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+
+	invoke := lambdahttp.Adapt(app.Handler())
+	event := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: "GET /v1/me", RawPath: "/v1/me",
+		Headers: map[string]string{"host": "api.example.test"},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey: "GET /v1/me", RequestID: "bench", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/v1/me", Protocol: "HTTP/1.1"},
+			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
+					Claims: map[string]string{"sub": id, "roles": "[customer]"},
+				},
+			},
+		},
+	}
+	benchratio.Run(b,
+		benchratio.Case{Name: "raw", Op: func() error {
+			var email, name string
+			const q = `SELECT email, display_name FROM customers WHERE id = ?`
+			return db.QueryRowContext(ctx, q, id).Scan(&email, &name)
+		}},
+		benchratio.Case{Name: "full", Op: func() error {
+			res, err := invoke(ctx, event)
+			if err == nil && res.StatusCode != http.StatusOK {
+				err = errStatus(res.StatusCode)
+			}
+			return err
+		}},
+	)
+}
+
+type errStatus int
+
+func (e errStatus) Error() string { return "status " + http.StatusText(int(e)) }
