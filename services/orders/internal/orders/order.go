@@ -1,0 +1,79 @@
+package orders
+
+import (
+	"fmt"
+	"time"
+)
+
+// Status is where an order is in its life.
+type Status string
+
+// An order is placed pending; it is then confirmed (once stock is reserved)
+// or cancelled.
+const (
+	StatusPending   Status = "pending"
+	StatusConfirmed Status = "confirmed"
+	StatusCancelled Status = "cancelled"
+)
+
+// Order is what a customer bought: the lines of their cart priced at
+// placement, and where to ship them. Its lines never change.
+type Order struct {
+	ID         string // sorts in placement order (UUIDv7)
+	CustomerID string
+	Lines      []Line
+	Total      Money
+	Shipping   Address
+	Status     Status
+	PlacedAt   time.Time
+	UpdatedAt  time.Time
+	Version    int // starts at 1, incremented by every change
+}
+
+// NewOrder returns a pending order at version 1 for lines, which must not
+// be empty and must share one currency.
+func NewOrder(id, customerID string, lines []Line, shipping Address, now time.Time) (Order, error) {
+	t, ok := total(lines)
+	if !ok {
+		return Order{}, ErrEmptyCart
+	}
+	for _, l := range lines {
+		if l.UnitPrice.Currency != t.Currency {
+			return Order{}, ErrCurrencyMismatch
+		}
+	}
+	return Order{
+		ID: id, CustomerID: customerID, Lines: lines, Total: t, Shipping: shipping,
+		Status: StatusPending, PlacedAt: now, UpdatedAt: now, Version: 1,
+	}, nil
+}
+
+// Summary is an order without its lines, as listed.
+type Summary struct {
+	ID        string
+	Total     Money
+	Items     int // the number of units ordered
+	Status    Status
+	PlacedAt  time.Time
+	UpdatedAt time.Time
+}
+
+// Summary returns o's summary.
+func (o Order) Summary() Summary {
+	n := 0
+	for _, l := range o.Lines {
+		n += l.Quantity
+	}
+	return Summary{ID: o.ID, Total: o.Total, Items: n, Status: o.Status, PlacedAt: o.PlacedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// Cancel cancels a pending order. It returns ErrNotPending otherwise.
+func (o *Order) Cancel(now time.Time) error {
+	if o.Status != StatusPending {
+		return fmt.Errorf("%w: the order is %s", ErrNotPending, o.Status)
+	}
+	o.Status = StatusCancelled
+	o.UpdatedAt = now
+	o.Version++
+	return nil
+}

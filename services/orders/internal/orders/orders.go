@@ -1,0 +1,122 @@
+// Package orders is the orders context's domain: a customer's cart, the
+// orders placed from it, and the idempotency records that make placing an
+// order safe to retry. It declares the Store it needs, implemented for
+// DynamoDB and memory in sibling packages, and the ProductLookup through
+// which it reads the catalog's current names and prices.
+package orders
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Errors returned by the domain. Adapters translate driver errors into them.
+var (
+	ErrNotFound           = errors.New("order not found")
+	ErrInvalid            = errors.New("invalid request")
+	ErrUnknownProduct     = errors.New("the catalog has no such product")
+	ErrProductUnavailable = errors.New("the product is no longer sold")
+	ErrCurrencyMismatch   = errors.New("every item of a cart must be priced in the same currency")
+	ErrCartFull           = errors.New("the cart holds the most items it can")
+	ErrEmptyCart          = errors.New("the cart is empty")
+	ErrNotPending         = errors.New("only a pending order can be cancelled")
+	ErrConflict           = errors.New("the data changed concurrently; try again")
+	ErrCatalogUnavailable = errors.New("the catalog is unavailable")
+)
+
+// Limits of a cart.
+const (
+	MaxQuantity  = 99
+	MaxCartLines = 50
+	// CartLifetime is how long a cart nobody touches is kept. The store
+	// also lets the database expire it (DynamoDB TTL), but TTL deletion is
+	// lazy, so the domain treats an older cart as empty itself.
+	CartLifetime = 30 * 24 * time.Hour
+)
+
+// Money is an amount in the minor unit of an ISO 4217 currency (cents for USD).
+type Money struct {
+	Amount   int64
+	Currency string
+}
+
+// FieldError names one invalid field of a request and why.
+type FieldError struct {
+	Field  string // the field's JSON name, e.g. "shippingAddress.city"
+	Reason string
+}
+
+// ValidationError lists every invalid field. It matches ErrInvalid.
+type ValidationError struct{ Fields []FieldError }
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + " " + f.Reason
+	}
+	return "invalid request: " + strings.Join(parts, "; ")
+}
+
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(field, reason string) *ValidationError {
+	return &ValidationError{[]FieldError{{field, reason}}}
+}
+
+// ValidProductID reports whether id can name a catalog product: 1 to 64
+// letters, digits, '-' or '_'. Checking it early keeps odd strings out of
+// keys and URLs.
+func ValidProductID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Address is a shipping address as the customer gave it for one order.
+type Address struct {
+	Name       string
+	Line1      string
+	Line2      string
+	City       string
+	PostalCode string
+	Country    string // ISO 3166-1 alpha-2, upper case
+}
+
+// ParseAddress trims and validates a. Every field but Line2 is required.
+func ParseAddress(a Address) (Address, error) {
+	a = Address{
+		Name: strings.TrimSpace(a.Name), Line1: strings.TrimSpace(a.Line1), Line2: strings.TrimSpace(a.Line2),
+		City: strings.TrimSpace(a.City), PostalCode: strings.TrimSpace(a.PostalCode),
+		Country: strings.ToUpper(strings.TrimSpace(a.Country)),
+	}
+	var errs []FieldError
+	check := func(field, v string, required bool, max int) {
+		switch {
+		case required && v == "":
+			errs = append(errs, FieldError{"shippingAddress." + field, "is required"})
+		case utf8.RuneCountInString(v) > max:
+			errs = append(errs, FieldError{"shippingAddress." + field, fmt.Sprintf("must be at most %d characters", max)})
+		}
+	}
+	check("name", a.Name, true, 200)
+	check("line1", a.Line1, true, 200)
+	check("line2", a.Line2, false, 200)
+	check("city", a.City, true, 100)
+	check("postalCode", a.PostalCode, true, 20)
+	if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
+		errs = append(errs, FieldError{"shippingAddress.country", "must be an ISO 3166-1 alpha-2 country code"})
+	}
+	if errs != nil {
+		return Address{}, &ValidationError{errs}
+	}
+	return a, nil
+}

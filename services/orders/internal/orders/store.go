@@ -1,0 +1,142 @@
+package orders
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Page size bounds for listing orders.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// Errors about idempotency keys.
+var (
+	ErrKeyInProgress = errors.New("a request with this idempotency key is still in progress")
+	ErrKeyReused     = errors.New("this idempotency key was used with a different request")
+	// ErrClaimLost means a claim expired and another request took the key
+	// over before this one completed.
+	ErrClaimLost = errors.New("the idempotency key was claimed by another request")
+)
+
+// Idempotency timings.
+const (
+	// ClaimTimeout is how long a request holds its idempotency key while in
+	// progress. A request that dies holding it (a Lambda timeout) blocks
+	// retries with the same key for at most this long.
+	ClaimTimeout = time.Minute
+	// KeyRetention is how long a completed request's response is replayed.
+	KeyRetention = 24 * time.Hour
+)
+
+// Claim is one request's hold on an idempotency key.
+type Claim struct {
+	CustomerID  string
+	Key         string
+	RequestHash string    // identifies the request body; a different body is ErrKeyReused
+	Token       string    // unique to the request holding the claim
+	Now         time.Time // when the claim is made
+}
+
+// LockedUntil is when an unfinished claim may be taken over.
+func (c Claim) LockedUntil() time.Time { return c.Now.Add(ClaimTimeout) }
+
+// ExpiresAt is when the key and its response are forgotten.
+func (c Claim) ExpiresAt() time.Time { return c.Now.Add(KeyRetention) }
+
+// Response is the response to a completed request, replayed for every
+// retry with the same idempotency key and body.
+type Response struct {
+	Status int
+	Body   []byte
+}
+
+// Placement is everything saved, at once, when an order is placed.
+type Placement struct {
+	Order       Order
+	CartVersion int // the version of the cart the order was made from
+	Claim       Claim
+	Response    Response
+}
+
+// Query selects a page of a customer's orders, newest first.
+type Query struct {
+	CustomerID string
+	After      string // the ID of the last order of the previous page; "" for the first
+	Limit      int    // 1..MaxLimit
+}
+
+// Page is one page of order summaries. Next is the ID to pass as
+// Query.After for the following page, or "" on the last page.
+type Page struct {
+	Orders []Summary
+	Next   string
+}
+
+// Store keeps carts, orders and idempotency records.
+type Store interface {
+	// Cart returns the customer's cart, or an empty cart at version 0 when
+	// the customer has none.
+	Cart(ctx context.Context, customerID string) (Cart, error)
+
+	// UpdateCart reads the customer's cart (EmptyCart when none), calls
+	// update on it and saves the result, atomically: a change saved by
+	// someone else between read and save makes the call read and update
+	// again, so no change is lost. update must bump Version once (the cart
+	// methods do) or return an error, which is returned as is and nothing
+	// is saved. It returns ErrConflict when it could not save after many
+	// attempts.
+	UpdateCart(ctx context.Context, customerID string, update func(*Cart) error) (Cart, error)
+
+	// ClaimKey claims an idempotency key for a request. It returns
+	// (Response{}, false, nil) when the key is now held by c, and the
+	// stored response and true when a request with the same body completed
+	// under the key. It returns ErrKeyInProgress when another request with
+	// the same body holds the key, and ErrKeyReused when the key was used
+	// with a different body. An expired key, or an expired claim for the
+	// same body, is taken over.
+	ClaimKey(ctx context.Context, c Claim) (Response, bool, error)
+
+	// ReleaseKey gives up a claim without a response, so the key can be
+	// used again. Releasing a claim that is not c's does nothing.
+	ReleaseKey(ctx context.Context, c Claim) error
+
+	// PlaceOrder saves p.Order with its lines, completes p.Claim with
+	// p.Response and empties the cart, all or nothing. It returns
+	// ErrConflict when the cart is no longer at p.CartVersion and
+	// ErrClaimLost when p.Claim is no longer held.
+	PlaceOrder(ctx context.Context, p Placement) error
+
+	// Order returns the customer's order with the given ID, or ErrNotFound
+	// (also when it is another customer's).
+	Order(ctx context.Context, customerID, id string) (Order, error)
+
+	// Orders returns one page of the customer's orders, newest first.
+	Orders(ctx context.Context, q Query) (Page, error)
+
+	// UpdateOrder reads the customer's order, calls update on it and saves
+	// its Status, UpdatedAt and Version if no concurrent change was saved
+	// in between, else returns ErrConflict. update must bump Version once
+	// or return an error, which is returned as is. It returns ErrNotFound
+	// when the customer has no such order.
+	UpdateOrder(ctx context.Context, customerID, id string, update func(*Order) error) (Order, error)
+}
+
+// Product is what the orders context needs to know of a catalog product.
+type Product struct {
+	ID     string
+	Name   string
+	Price  Money
+	Active bool // false once the product is archived
+}
+
+// ProductLookup reads products from the catalog.
+type ProductLookup interface {
+	// Product returns the product's current name, price and status. It
+	// returns ErrUnknownProduct when the catalog has no such product and
+	// an error matching ErrCatalogUnavailable when the catalog cannot
+	// answer.
+	Product(ctx context.Context, id string) (Product, error)
+}
