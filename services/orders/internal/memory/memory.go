@@ -1,0 +1,181 @@
+// Package memory is an in-memory orders.Store with the semantics of the
+// DynamoDB store, for handler tests and the contract suite.
+package memory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"example.com/quartet/services/orders/internal/orders"
+)
+
+// Store is an orders.Store in memory. It is safe for concurrent use.
+type Store struct {
+	mu     sync.Mutex
+	carts  map[string]orders.Cart
+	orders map[string][]orders.Order // by customer, oldest first
+	keys   map[claimKey]record
+}
+
+type claimKey struct{ customer, key string }
+
+// record is an idempotency record.
+type record struct {
+	hash        string
+	token       string // the holder of an in-progress claim
+	completed   bool
+	response    orders.Response
+	lockedUntil time.Time
+	expiresAt   time.Time
+}
+
+var _ orders.Store = (*Store)(nil)
+
+// NewStore returns an empty Store.
+func NewStore() *Store {
+	return &Store{carts: map[string]orders.Cart{}, orders: map[string][]orders.Order{}, keys: map[claimKey]record{}}
+}
+
+func (s *Store) Cart(_ context.Context, customerID string) (orders.Cart, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cart(customerID), nil
+}
+
+func (s *Store) cart(customerID string) orders.Cart {
+	c, ok := s.carts[customerID]
+	if !ok {
+		return orders.EmptyCart(customerID)
+	}
+	c.Lines = slices.Clone(c.Lines)
+	return c
+}
+
+func (s *Store) UpdateCart(_ context.Context, customerID string, update func(*orders.Cart) error) (orders.Cart, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.cart(customerID)
+	version := c.Version
+	if err := update(&c); err != nil {
+		return orders.Cart{}, err
+	}
+	if c.Version != version+1 {
+		return orders.Cart{}, orders.ErrConflict
+	}
+	c.CustomerID = customerID
+	s.carts[customerID] = c
+	return s.cart(customerID), nil
+}
+
+func (s *Store) ClaimKey(_ context.Context, c orders.Claim) (orders.Response, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := claimKey{c.CustomerID, c.Key}
+	r, ok := s.keys[k]
+	switch {
+	case !ok, !r.expiresAt.After(c.Now),
+		!r.completed && r.hash == c.RequestHash && !r.lockedUntil.After(c.Now):
+		s.keys[k] = record{hash: c.RequestHash, token: c.Token, lockedUntil: c.LockedUntil(), expiresAt: c.ExpiresAt()}
+		return orders.Response{}, false, nil
+	case r.hash != c.RequestHash:
+		return orders.Response{}, false, orders.ErrKeyReused
+	case !r.completed:
+		return orders.Response{}, false, orders.ErrKeyInProgress
+	}
+	return orders.Response{Status: r.response.Status, Body: bytes.Clone(r.response.Body)}, true, nil
+}
+
+func (s *Store) ReleaseKey(_ context.Context, c orders.Claim) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := claimKey{c.CustomerID, c.Key}
+	if r, ok := s.keys[k]; ok && !r.completed && r.token == c.Token {
+		delete(s.keys, k)
+	}
+	return nil
+}
+
+func (s *Store) PlaceOrder(_ context.Context, p orders.Placement) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := p.Order
+	if s.cart(o.CustomerID).Version != p.CartVersion {
+		return orders.ErrConflict
+	}
+	k := claimKey{p.Claim.CustomerID, p.Claim.Key}
+	r, ok := s.keys[k]
+	if !ok || r.completed || r.token != p.Claim.Token {
+		return orders.ErrClaimLost
+	}
+	if _, err := s.order(o.CustomerID, o.ID); err == nil {
+		return orders.ErrConflict
+	}
+	r.completed, r.token, r.lockedUntil = true, "", time.Time{}
+	r.response = orders.Response{Status: p.Response.Status, Body: bytes.Clone(p.Response.Body)}
+	s.keys[k] = r
+	o.Lines = slices.Clone(o.Lines)
+	s.orders[o.CustomerID] = append(s.orders[o.CustomerID], o)
+	slices.SortFunc(s.orders[o.CustomerID], func(a, b orders.Order) int { return cmp.Compare(a.ID, b.ID) })
+	s.carts[o.CustomerID] = orders.Cart{CustomerID: o.CustomerID, Version: p.CartVersion + 1, UpdatedAt: o.PlacedAt}
+	return nil
+}
+
+func (s *Store) Order(_ context.Context, customerID, id string) (orders.Order, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.order(customerID, id)
+}
+
+func (s *Store) order(customerID, id string) (orders.Order, error) {
+	list := s.orders[customerID]
+	i, ok := slices.BinarySearchFunc(list, id, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })
+	if !ok {
+		return orders.Order{}, orders.ErrNotFound
+	}
+	o := list[i]
+	o.Lines = slices.Clone(o.Lines)
+	return o, nil
+}
+
+func (s *Store) Orders(_ context.Context, q orders.Query) (orders.Page, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var page orders.Page
+	list := s.orders[q.CustomerID]
+	for i := len(list) - 1; i >= 0; i-- {
+		o := list[i]
+		if q.After != "" && o.ID >= q.After {
+			continue
+		}
+		if len(page.Orders) == q.Limit {
+			page.Next = page.Orders[len(page.Orders)-1].ID
+			break
+		}
+		page.Orders = append(page.Orders, o.Summary())
+	}
+	return page, nil
+}
+
+func (s *Store) UpdateOrder(_ context.Context, customerID, id string, update func(*orders.Order) error) (orders.Order, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, err := s.order(customerID, id)
+	if err != nil {
+		return orders.Order{}, err
+	}
+	version := o.Version
+	if err := update(&o); err != nil {
+		return orders.Order{}, err
+	}
+	if o.Version != version+1 {
+		return orders.Order{}, orders.ErrConflict
+	}
+	list := s.orders[customerID]
+	i, _ := slices.BinarySearchFunc(list, id, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })
+	list[i].Status, list[i].UpdatedAt, list[i].Version = o.Status, o.UpdatedAt, o.Version
+	return s.order(customerID, id)
+}

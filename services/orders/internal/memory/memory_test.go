@@ -1,0 +1,13 @@
+package memory_test
+
+import (
+	"testing"
+
+	"example.com/quartet/services/orders/internal/memory"
+	"example.com/quartet/services/orders/internal/orders"
+	"example.com/quartet/services/orders/internal/orderstest"
+)
+
+func TestStore(t *testing.T) {
+	orderstest.Run(t, func(*testing.T) orders.Store { return memory.NewStore() })
+}

@@ -1,0 +1,543 @@
+// Package orderstest is the contract suite for orders.Store: every adapter
+// runs the same tests, so the memory store used by handler tests behaves
+// like the DynamoDB store used in production.
+//
+//	func TestStore(t *testing.T) {
+//		orderstest.Run(t, func(t *testing.T) orders.Store { return memory.NewStore() })
+//	}
+package orderstest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/quartet/services/orders/internal/orders"
+)
+
+// Sizes of the concurrency tests.
+const (
+	cartWorkers      = 20
+	placementWorkers = 50
+)
+
+// now is the suite's clock: UTC, to the millisecond, as the service gives
+// it to stores.
+var now = time.Date(2025, 3, 14, 15, 9, 26, 535000000, time.UTC)
+
+// Run runs the contract suite. newStore returns an empty store for one
+// subtest; the subtests run in parallel, each on a store of its own.
+func Run(t *testing.T, newStore func(t *testing.T) orders.Store) {
+	tests := []struct {
+		name string
+		test func(*testing.T, orders.Store)
+	}{
+		{"EmptyCart", testEmptyCart},
+		{"UpdateCart", testUpdateCart},
+		{"UpdateCartError", testUpdateCartError},
+		{"CartsArePerCustomer", testCartsArePerCustomer},
+		{"ClaimKey", testClaimKey},
+		{"ClaimTakesOverAbandonedClaim", testClaimTakeover},
+		{"ClaimExpiredKey", testClaimExpiredKey},
+		{"PlaceOrder", testPlaceOrder},
+		{"PlaceOrderCartChanged", testPlaceOrderCartChanged},
+		{"PlaceOrderClaimLost", testPlaceOrderClaimLost},
+		{"OrderNotFound", testOrderNotFound},
+		{"Pagination", testPagination},
+		{"UpdateOrder", testUpdateOrder},
+		{"ConcurrentCartUpdates", testConcurrentCartUpdates},
+		{"ConcurrentPlacementsWithOneKey", testConcurrentPlacements},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.test(t, newStore(t))
+		})
+	}
+}
+
+func testEmptyCart(t *testing.T, s orders.Store) {
+	c, err := s.Cart(t.Context(), "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	if c.CustomerID != "alice" || c.Version != 0 || len(c.Lines) != 0 {
+		t.Errorf("Cart of a new customer = %+v, want an empty cart of alice at version 0", c)
+	}
+}
+
+func testUpdateCart(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	mustSetItem(t, s, "alice", product(1), 2)
+	mustSetItem(t, s, "alice", product(2), 1)
+	got := mustSetItem(t, s, "alice", product(1), 5)
+	want := []orders.Line{line(1, 5), line(2, 1)}
+	checkCart(t, got, 3, want)
+	read, err := s.Cart(ctx, "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	checkCart(t, read, 3, want)
+	if !read.UpdatedAt.Equal(now) {
+		t.Errorf("UpdatedAt = %v, want %v", read.UpdatedAt, now)
+	}
+
+	got, err = s.UpdateCart(ctx, "alice", func(c *orders.Cart) error { c.RemoveItem(product(1).ID, now); return nil })
+	if err != nil {
+		t.Fatalf("UpdateCart: %v", err)
+	}
+	checkCart(t, got, 4, []orders.Line{line(2, 1)})
+}
+
+func testUpdateCartError(t *testing.T, s orders.Store) {
+	mustSetItem(t, s, "alice", product(1), 2)
+	errStop := errors.New("stop")
+	_, err := s.UpdateCart(t.Context(), "alice", func(c *orders.Cart) error {
+		_ = c.SetItem(product(2), 1, now)
+		return errStop
+	})
+	if !errors.Is(err, errStop) {
+		t.Fatalf("UpdateCart with a failing update: got %v, want %v", err, errStop)
+	}
+	c, err := s.Cart(t.Context(), "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	checkCart(t, c, 1, []orders.Line{line(1, 2)})
+}
+
+func testCartsArePerCustomer(t *testing.T, s orders.Store) {
+	mustSetItem(t, s, "alice", product(1), 2)
+	mustSetItem(t, s, "bob", product(2), 3)
+	for customer, want := range map[string][]orders.Line{"alice": {line(1, 2)}, "bob": {line(2, 3)}} {
+		c, err := s.Cart(t.Context(), customer)
+		if err != nil {
+			t.Fatalf("Cart(%s): %v", customer, err)
+		}
+		checkCart(t, c, 1, want)
+	}
+}
+
+func testClaimKey(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	first := claim("alice", "key-1", "hash-a", "token-1", now)
+	mustClaim(t, s, first)
+
+	for _, tt := range []struct {
+		name string
+		c    orders.Claim
+		want error
+	}{
+		{"same request in progress", claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Second)), orders.ErrKeyInProgress},
+		{"different request", claim("alice", "key-1", "hash-b", "token-2", now.Add(time.Second)), orders.ErrKeyReused},
+	} {
+		if _, _, err := s.ClaimKey(ctx, tt.c); !errors.Is(err, tt.want) {
+			t.Errorf("%s: ClaimKey = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	mustClaim(t, s, claim("bob", "key-1", "hash-b", "token-3", now))   // keys are per customer
+	mustClaim(t, s, claim("alice", "key-2", "hash-b", "token-4", now)) // another key
+
+	// Releasing someone else's claim does nothing; releasing one's own
+	// frees the key, for any request.
+	if err := s.ReleaseKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now)); err != nil {
+		t.Fatalf("ReleaseKey of another token: %v", err)
+	}
+	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-5", now)); !errors.Is(err, orders.ErrKeyInProgress) {
+		t.Errorf("ClaimKey after another token's release = %v, want %v", err, orders.ErrKeyInProgress)
+	}
+	if err := s.ReleaseKey(ctx, first); err != nil {
+		t.Fatalf("ReleaseKey: %v", err)
+	}
+	mustClaim(t, s, claim("alice", "key-1", "hash-c", "token-6", now))
+}
+
+func testClaimTakeover(t *testing.T, s orders.Store) {
+	mustClaim(t, s, claim("alice", "key-1", "hash-a", "token-1", now))
+	later := now.Add(orders.ClaimTimeout + time.Second)
+	if _, _, err := s.ClaimKey(t.Context(), claim("alice", "key-1", "hash-b", "token-2", later)); !errors.Is(err, orders.ErrKeyReused) {
+		t.Errorf("ClaimKey with another body after the claim timed out = %v, want %v", err, orders.ErrKeyReused)
+	}
+	taker := claim("alice", "key-1", "hash-a", "token-3", later)
+	mustClaim(t, s, taker)
+
+	// The first claim is lost: it can neither complete nor release.
+	cart := mustSetItem(t, s, "alice", product(1), 1)
+	p := placement(t, "alice", 1, cart.Version, claim("alice", "key-1", "hash-a", "token-1", now))
+	if err := s.PlaceOrder(t.Context(), p); !errors.Is(err, orders.ErrClaimLost) {
+		t.Errorf("PlaceOrder with a claim taken over = %v, want %v", err, orders.ErrClaimLost)
+	}
+	if err := s.ReleaseKey(t.Context(), p.Claim); err != nil {
+		t.Fatalf("ReleaseKey: %v", err)
+	}
+	p.Claim = taker
+	if err := s.PlaceOrder(t.Context(), p); err != nil {
+		t.Errorf("PlaceOrder with the new claim: %v", err)
+	}
+}
+
+func testClaimExpiredKey(t *testing.T, s orders.Store) {
+	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	mustClaim(t, s, c)
+	cart := mustSetItem(t, s, "alice", product(1), 1)
+	mustPlace(t, s, placement(t, "alice", 1, cart.Version, c))
+	later := claim("alice", "key-1", "hash-b", "token-2", now.Add(orders.KeyRetention+time.Second))
+	mustClaim(t, s, later)
+}
+
+func testPlaceOrder(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	mustSetItem(t, s, "alice", product(1), 2)
+	cart := mustSetItem(t, s, "alice", product(2), 1)
+	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	mustClaim(t, s, c)
+	p := placement(t, "alice", 1, cart.Version, c)
+	mustPlace(t, s, p)
+
+	got, err := s.Order(ctx, "alice", p.Order.ID)
+	if err != nil {
+		t.Fatalf("Order: %v", err)
+	}
+	checkOrder(t, got, p.Order)
+
+	after, err := s.Cart(ctx, "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	checkCart(t, after, cart.Version+1, nil)
+
+	res, replayed, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Hour)))
+	if err != nil || !replayed || res.Status != p.Response.Status || !bytes.Equal(res.Body, p.Response.Body) {
+		t.Errorf("ClaimKey of a completed key = %d %q, %v, %v; want %d %q, true, nil",
+			res.Status, res.Body, replayed, err, p.Response.Status, p.Response.Body)
+	}
+	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-b", "token-2", now.Add(time.Hour))); !errors.Is(err, orders.ErrKeyReused) {
+		t.Errorf("ClaimKey of a completed key with another body = %v, want %v", err, orders.ErrKeyReused)
+	}
+}
+
+func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	cart := mustSetItem(t, s, "alice", product(1), 2)
+	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	mustClaim(t, s, c)
+	p := placement(t, "alice", 1, cart.Version, c)
+	mustSetItem(t, s, "alice", product(2), 1) // the cart changes meanwhile
+
+	if err := s.PlaceOrder(ctx, p); !errors.Is(err, orders.ErrConflict) {
+		t.Fatalf("PlaceOrder from a changed cart = %v, want %v", err, orders.ErrConflict)
+	}
+	checkNoOrder(t, s, "alice", p.Order.ID)
+	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now)); !errors.Is(err, orders.ErrKeyInProgress) {
+		t.Errorf("the key after a failed placement: ClaimKey = %v, want %v", err, orders.ErrKeyInProgress)
+	}
+	after, err := s.Cart(ctx, "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	checkCart(t, after, cart.Version+1, []orders.Line{line(1, 2), line(2, 1)})
+}
+
+func testPlaceOrderClaimLost(t *testing.T, s orders.Store) {
+	cart := mustSetItem(t, s, "alice", product(1), 2)
+	p := placement(t, "alice", 1, cart.Version, claim("alice", "key-1", "hash-a", "token-1", now)) // never claimed
+	if err := s.PlaceOrder(t.Context(), p); !errors.Is(err, orders.ErrClaimLost) {
+		t.Fatalf("PlaceOrder without a claim = %v, want %v", err, orders.ErrClaimLost)
+	}
+	checkNoOrder(t, s, "alice", p.Order.ID)
+	after, err := s.Cart(t.Context(), "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	checkCart(t, after, cart.Version, []orders.Line{line(1, 2)})
+}
+
+func testOrderNotFound(t *testing.T, s orders.Store) {
+	p := mustPlaceNew(t, s, "alice", 1)
+	checkNoOrder(t, s, "bob", p.Order.ID)
+	checkNoOrder(t, s, "alice", orderID(2))
+	page, err := s.Orders(t.Context(), orders.Query{CustomerID: "bob", Limit: 10})
+	if err != nil || len(page.Orders) != 0 || page.Next != "" {
+		t.Errorf("Orders of bob = %+v, %v; want an empty last page", page, err)
+	}
+}
+
+func testPagination(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	var want []string // newest first
+	for n := range 25 {
+		p := mustPlaceNew(t, s, "alice", n+1)
+		want = slices.Insert(want, 0, p.Order.ID)
+	}
+	mustPlaceNew(t, s, "bob", 26)
+
+	var got []string
+	q := orders.Query{CustomerID: "alice", Limit: 10}
+	for pages := 1; ; pages++ {
+		page, err := s.Orders(ctx, q)
+		if err != nil {
+			t.Fatalf("Orders(%+v): %v", q, err)
+		}
+		for _, o := range page.Orders {
+			got = append(got, o.ID)
+		}
+		if page.Next == "" {
+			if pages != 3 || len(page.Orders) != 5 {
+				t.Errorf("last page is page %d with %d orders, want page 3 with 5", pages, len(page.Orders))
+			}
+			break
+		}
+		if last := page.Orders[len(page.Orders)-1].ID; len(page.Orders) != q.Limit || page.Next != last {
+			t.Errorf("page %d: %d orders and Next %q, want %d and the last ID %q", pages, len(page.Orders), page.Next, q.Limit, last)
+		}
+		if pages > 3 {
+			t.Fatal("more than 3 pages of 10 for 25 orders")
+		}
+		q.After = page.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("walking every page: got IDs\n%v\nwant, newest first,\n%v", got, want)
+	}
+
+	page, err := s.Orders(ctx, orders.Query{CustomerID: "alice", Limit: 25})
+	if err != nil {
+		t.Fatalf("Orders: %v", err)
+	}
+	if len(page.Orders) != 25 || page.Next != "" {
+		t.Errorf("limit 25 of 25: got %d orders and Next %q, want 25 and \"\"", len(page.Orders), page.Next)
+	}
+	first := page.Orders[24]
+	if first.Items != 3 || first.Total != (orders.Money{Amount: 3 * 1000, Currency: "EUR"}) || first.Status != orders.StatusPending || !first.PlacedAt.Equal(now) {
+		t.Errorf("summary = %+v, want 3 items, 30.00 EUR, pending, placed at %v", first, now)
+	}
+}
+
+func testUpdateOrder(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	p := mustPlaceNew(t, s, "alice", 1)
+	later := now.Add(time.Minute)
+	got, err := s.UpdateOrder(ctx, "alice", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
+	if err != nil {
+		t.Fatalf("UpdateOrder: %v", err)
+	}
+	want := p.Order
+	want.Status, want.UpdatedAt, want.Version = orders.StatusCancelled, later, 2
+	checkOrder(t, got, want)
+	read, err := s.Order(ctx, "alice", p.Order.ID)
+	if err != nil {
+		t.Fatalf("Order: %v", err)
+	}
+	checkOrder(t, read, want)
+
+	_, err = s.UpdateOrder(ctx, "alice", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
+	if !errors.Is(err, orders.ErrNotPending) {
+		t.Errorf("cancelling twice = %v, want %v", err, orders.ErrNotPending)
+	}
+	_, err = s.UpdateOrder(ctx, "bob", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
+	if !errors.Is(err, orders.ErrNotFound) {
+		t.Errorf("cancelling another customer's order = %v, want %v", err, orders.ErrNotFound)
+	}
+}
+
+func testConcurrentCartUpdates(t *testing.T, s orders.Store) {
+	var wg sync.WaitGroup
+	errs := make([]error, cartWorkers)
+	for i := range cartWorkers {
+		wg.Go(func() {
+			_, errs[i] = s.UpdateCart(t.Context(), "alice", func(c *orders.Cart) error {
+				return c.SetItem(product(i+1), i+1, now)
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("concurrent UpdateCart: %v", err)
+	}
+	c, err := s.Cart(t.Context(), "alice")
+	if err != nil {
+		t.Fatalf("Cart: %v", err)
+	}
+	if len(c.Lines) != cartWorkers || c.Version != cartWorkers {
+		t.Fatalf("after %d concurrent updates: %d lines at version %d, want %d at version %d",
+			cartWorkers, len(c.Lines), c.Version, cartWorkers, cartWorkers)
+	}
+	for _, l := range c.Lines {
+		var n int
+		if _, err := fmt.Sscanf(l.ProductID, "product-%d", &n); err != nil || l.Quantity != n {
+			t.Errorf("line %+v: want quantity %d", l, n)
+		}
+	}
+}
+
+// testConcurrentPlacements places an order through the service 50 times
+// at once with one idempotency key: exactly one order is created, every
+// other request either replays its response or is told the key is in use.
+func testConcurrentPlacements(t *testing.T, s orders.Store) {
+	ctx := t.Context()
+	svc := orders.NewService(s, catalog{})
+	for n := 1; n <= 3; n++ {
+		if _, err := svc.SetCartItem(ctx, "alice", product(n).ID, n); err != nil {
+			t.Fatalf("SetCartItem: %v", err)
+		}
+	}
+	req := orders.PlaceOrder{
+		CustomerID: "alice", IdempotencyKey: "3f0d9a52-5d4f-4c6e-9a57-2b8e4c1d7e60", RequestHash: "hash-a",
+		Shipping: orders.Address{Name: "Alice", Line1: "1 Main St", City: "Lyon", PostalCode: "69001", Country: "FR"},
+	}
+	respond := func(o orders.Order) (orders.Response, error) {
+		return orders.Response{Status: 201, Body: []byte(o.ID)}, nil
+	}
+
+	type result struct {
+		res      orders.Response
+		replayed bool
+		err      error
+	}
+	results := make([]result, placementWorkers)
+	var wg sync.WaitGroup
+	for i := range placementWorkers {
+		wg.Go(func() {
+			r := &results[i]
+			r.res, r.replayed, r.err = svc.PlaceOrder(ctx, req, respond)
+		})
+	}
+	wg.Wait()
+
+	page, err := s.Orders(ctx, orders.Query{CustomerID: "alice", Limit: orders.MaxLimit})
+	if err != nil {
+		t.Fatalf("Orders: %v", err)
+	}
+	if len(page.Orders) != 1 {
+		t.Fatalf("%d concurrent placements with one key created %d orders, want 1", placementWorkers, len(page.Orders))
+	}
+	id := page.Orders[0].ID
+	placed := 0
+	for _, r := range results {
+		switch {
+		case r.err != nil && !errors.Is(r.err, orders.ErrKeyInProgress):
+			t.Errorf("PlaceOrder: %v, want nil or %v", r.err, orders.ErrKeyInProgress)
+		case r.err == nil && string(r.res.Body) != id:
+			t.Errorf("PlaceOrder responded %q, want the order %s", r.res.Body, id)
+		case r.err == nil && !r.replayed:
+			placed++
+		}
+	}
+	if placed != 1 {
+		t.Errorf("%d requests placed an order, want 1", placed)
+	}
+	o, err := s.Order(ctx, "alice", id)
+	if err != nil {
+		t.Fatalf("Order: %v", err)
+	}
+	if len(o.Lines) != 3 || o.Total.Amount != 6*1000 {
+		t.Errorf("order %+v, want 3 lines totalling 60.00", o)
+	}
+}
+
+// catalog sells product(n) for every n.
+type catalog struct{}
+
+func (catalog) Product(_ context.Context, id string) (orders.Product, error) {
+	var n int
+	if _, err := fmt.Sscanf(id, "product-%d", &n); err != nil {
+		return orders.Product{}, orders.ErrUnknownProduct
+	}
+	return product(n), nil
+}
+
+func product(n int) orders.Product {
+	return orders.Product{
+		ID: fmt.Sprintf("product-%02d", n), Name: fmt.Sprintf("Product %d", n),
+		Price: orders.Money{Amount: 1000, Currency: "EUR"}, Active: true,
+	}
+}
+
+func line(n, quantity int) orders.Line {
+	p := product(n)
+	return orders.Line{ProductID: p.ID, Name: p.Name, UnitPrice: p.Price, Quantity: quantity}
+}
+
+// orderID returns the nth order ID; IDs sort in n's order, as UUIDv7s do.
+func orderID(n int) string { return fmt.Sprintf("01900000-0000-7000-8000-%012d", n) }
+
+func claim(customer, key, hash, token string, at time.Time) orders.Claim {
+	return orders.Claim{CustomerID: customer, Key: key, RequestHash: hash, Token: token, Now: at}
+}
+
+// placement returns the nth order of customer, made of the lines of
+// product(1)×1 and product(2)×2, under claim c.
+func placement(t *testing.T, customer string, n, cartVersion int, c orders.Claim) orders.Placement {
+	t.Helper()
+	shipping := orders.Address{Name: "Alice Martin", Line1: "1 rue de la Paix", City: "Paris", PostalCode: "75002", Country: "FR"}
+	o, err := orders.NewOrder(orderID(n), customer, []orders.Line{line(1, 1), line(2, 2)}, shipping, now)
+	if err != nil {
+		t.Fatalf("NewOrder: %v", err)
+	}
+	return orders.Placement{Order: o, CartVersion: cartVersion, Claim: c,
+		Response: orders.Response{Status: 201, Body: []byte(`{"id":"` + o.ID + `"}`)}}
+}
+
+func mustSetItem(t *testing.T, s orders.Store, customer string, p orders.Product, quantity int) orders.Cart {
+	t.Helper()
+	c, err := s.UpdateCart(t.Context(), customer, func(c *orders.Cart) error { return c.SetItem(p, quantity, now) })
+	if err != nil {
+		t.Fatalf("UpdateCart(%s, set %s×%d): %v", customer, p.ID, quantity, err)
+	}
+	return c
+}
+
+func mustClaim(t *testing.T, s orders.Store, c orders.Claim) {
+	t.Helper()
+	if _, replayed, err := s.ClaimKey(t.Context(), c); err != nil || replayed {
+		t.Fatalf("ClaimKey(%+v) = %v, %v; want a new claim", c, replayed, err)
+	}
+}
+
+func mustPlace(t *testing.T, s orders.Store, p orders.Placement) {
+	t.Helper()
+	if err := s.PlaceOrder(t.Context(), p); err != nil {
+		t.Fatalf("PlaceOrder: %v", err)
+	}
+}
+
+// mustPlaceNew places the nth order of customer from a fresh cart.
+func mustPlaceNew(t *testing.T, s orders.Store, customer string, n int) orders.Placement {
+	t.Helper()
+	cart := mustSetItem(t, s, customer, product(1), 1)
+	c := claim(customer, fmt.Sprintf("key-%d", n), "hash", "token", now)
+	mustClaim(t, s, c)
+	p := placement(t, customer, n, cart.Version, c)
+	mustPlace(t, s, p)
+	return p
+}
+
+func checkCart(t *testing.T, got orders.Cart, version int, lines []orders.Line) {
+	t.Helper()
+	if got.Version != version || !slices.Equal(got.Lines, lines) {
+		t.Errorf("cart at version %d with lines\n%+v\nwant version %d with\n%+v", got.Version, got.Lines, version, lines)
+	}
+}
+
+func checkOrder(t *testing.T, got, want orders.Order) {
+	t.Helper()
+	if got.ID != want.ID || got.CustomerID != want.CustomerID || !slices.Equal(got.Lines, want.Lines) ||
+		got.Total != want.Total || got.Shipping != want.Shipping || got.Status != want.Status ||
+		!got.PlacedAt.Equal(want.PlacedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) || got.Version != want.Version {
+		t.Errorf("order\n%+v\nwant\n%+v", got, want)
+	}
+	if got.PlacedAt.Location() != time.UTC || got.UpdatedAt.Location() != time.UTC {
+		t.Errorf("times in %v and %v, want UTC", got.PlacedAt.Location(), got.UpdatedAt.Location())
+	}
+}
+
+func checkNoOrder(t *testing.T, s orders.Store, customer, id string) {
+	t.Helper()
+	if _, err := s.Order(t.Context(), customer, id); !errors.Is(err, orders.ErrNotFound) {
+		t.Errorf("Order(%s, %s) = %v, want %v", customer, id, err, orders.ErrNotFound)
+	}
+}
