@@ -1,0 +1,69 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/problem"
+	"example.com/quartet/services/orders/internal/orders"
+)
+
+// errorTable maps the errors handlers return to statuses. Errors it does
+// not match are internal: logged, and shown to clients as a bare 500.
+var errorTable = problem.Table{
+	{Err: identity.ErrUnauthenticated, Status: http.StatusUnauthorized},
+	{Err: identity.ErrForbidden, Status: http.StatusForbidden},
+	{Err: orders.ErrNotFound, Status: http.StatusNotFound},
+	{Err: orders.ErrKeyInProgress, Status: http.StatusConflict},
+	{Err: orders.ErrClaimLost, Status: http.StatusConflict},
+	{Err: orders.ErrConflict, Status: http.StatusConflict},
+	{Err: orders.ErrNotPending, Status: http.StatusConflict},
+	{Err: orders.ErrKeyReused, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrUnknownProduct, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrProductUnavailable, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrCurrencyMismatch, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrCartFull, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrEmptyCart, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrInvalid, Status: http.StatusUnprocessableEntity},
+	{Err: orders.ErrCatalogUnavailable, Status: http.StatusServiceUnavailable},
+}
+
+// fail writes err as a problem. Validation errors become 422 problems that
+// point at the invalid members.
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if ve, ok := errors.AsType[*orders.ValidationError](err); ok {
+		err = invalidProblem(ve)
+	}
+	switch {
+	case errors.Is(err, identity.ErrUnauthenticated):
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	case errors.Is(err, orders.ErrKeyInProgress):
+		w.Header().Set("Retry-After", "1")
+	}
+	a.responder.Error(w, r, err)
+}
+
+// invalidProblem turns a validation error into a 422 problem. A body
+// member "shippingAddress.city" is pointed at as "/shippingAddress/city"; a
+// header (capitalised, "Idempotency-Key") by its name.
+func invalidProblem(ve *orders.ValidationError) *problem.Problem {
+	fields := make([]problem.FieldError, len(ve.Fields))
+	for i, f := range ve.Fields {
+		pointer := f.Field
+		if f.Field[0] >= 'a' && f.Field[0] <= 'z' {
+			pointer = "/" + strings.ReplaceAll(f.Field, ".", "/")
+		}
+		fields[i] = problem.FieldError{Pointer: pointer, Detail: f.Reason}
+	}
+	return problem.Invalid("some members of the request are not valid", fields...)
+}
+
+// badParams returns a 400 problem for invalid query parameters or headers,
+// each named as the pointer of its error.
+func badParams(fields ...problem.FieldError) *problem.Problem {
+	p := problem.New(http.StatusBadRequest, "a parameter of the request is not valid")
+	p.Errors = fields
+	return p
+}

@@ -1,0 +1,289 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"example.com/quartet/packages/apitest"
+	"example.com/quartet/services/orders"
+	"example.com/quartet/services/orders/internal/httpapi"
+	"example.com/quartet/services/orders/internal/memory"
+	domain "example.com/quartet/services/orders/internal/orders"
+)
+
+var (
+	alice = apitest.Caller("alice", "customer")
+	bob   = apitest.Caller("bob", "customer")
+)
+
+// catalog is a fake catalog: mug, pen and lamp are sold, old is archived.
+type catalog map[string]domain.Product
+
+func (c catalog) Product(_ context.Context, id string) (domain.Product, error) {
+	p, ok := c[id]
+	if !ok {
+		return domain.Product{}, domain.ErrUnknownProduct
+	}
+	return p, nil
+}
+
+func newAPI(t *testing.T) *apitest.API {
+	t.Helper()
+	products := catalog{}
+	for i, id := range []string{"mug", "pen", "lamp", "old"} {
+		products[id] = domain.Product{ID: id, Name: "The " + id, Price: domain.Money{Amount: int64(100 * (i + 1)), Currency: "EUR"}, Active: id != "old"}
+	}
+	svc := domain.NewService(memory.NewStore(), products)
+	return apitest.New(t, orders.OpenAPI, httpapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil))))
+}
+
+func TestRoutes(t *testing.T) {
+	apitest.CheckRoutes(t, orders.OpenAPI, httpapi.Routes())
+}
+
+func TestAuthentication(t *testing.T) {
+	api := newAPI(t)
+	for _, tt := range []struct {
+		claims apitest.Claims
+		want   int
+	}{
+		{nil, http.StatusUnauthorized},
+		{apitest.Admin, http.StatusForbidden},
+	} {
+		for _, req := range []apitest.Request{
+			{Method: "GET", Path: "/v1/cart"},
+			{Method: "PUT", Path: "/v1/cart/items/mug", Body: `{"quantity":1}`},
+			{Method: "DELETE", Path: "/v1/cart/items/mug"},
+			{Method: "POST", Path: "/v1/orders", Body: `{}`},
+			{Method: "GET", Path: "/v1/orders"},
+			{Method: "GET", Path: "/v1/orders/01900000-0000-7000-8000-000000000001"},
+			{Method: "POST", Path: "/v1/orders/01900000-0000-7000-8000-000000000001/cancel"},
+		} {
+			req.Claims = tt.claims
+			if res := api.Do(t, req); res.Status != tt.want {
+				t.Errorf("%s %s with claims %v: status %d, want %d", req.Method, req.Path, tt.claims, res.Status, tt.want)
+			}
+		}
+	}
+}
+
+func TestCart(t *testing.T) {
+	api := newAPI(t)
+	var cart struct {
+		Items []struct {
+			ProductID string
+			Quantity  int
+		}
+		Total   *struct{ Amount int64 }
+		Version int
+	}
+	res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/cart", Claims: alice})
+	res.JSON(t, &cart)
+	if res.Status != http.StatusOK || len(cart.Items) != 0 || cart.Total != nil || cart.Version != 0 {
+		t.Fatalf("empty cart: %d %s", res.Status, res.Body)
+	}
+
+	setItem(t, api, alice, "mug", 2)
+	setItem(t, api, alice, "pen", 1)
+	res = setItem(t, api, alice, "mug", 3)
+	res.JSON(t, &cart)
+	if len(cart.Items) != 2 || cart.Items[0].ProductID != "mug" || cart.Items[0].Quantity != 3 || cart.Total.Amount != 3*100+200 || cart.Version != 3 {
+		t.Errorf("cart after changing a quantity: %s", res.Body)
+	}
+
+	res = api.Do(t, apitest.Request{Method: "DELETE", Path: "/v1/cart/items/pen", Claims: alice})
+	res.JSON(t, &cart)
+	if res.Status != http.StatusOK || len(cart.Items) != 1 || cart.Version != 4 {
+		t.Errorf("cart after removing pen: %d %s", res.Status, res.Body)
+	}
+	res = api.Do(t, apitest.Request{Method: "DELETE", Path: "/v1/cart/items/pen", Claims: alice})
+	res.JSON(t, &cart)
+	if res.Status != http.StatusOK || cart.Version != 4 {
+		t.Errorf("removing a product not in the cart: %d %s, want 200 at version 4", res.Status, res.Body)
+	}
+
+	res = api.Do(t, apitest.Request{Method: "GET", Path: "/v1/cart", Claims: bob})
+	res.JSON(t, &cart)
+	if len(cart.Items) != 0 {
+		t.Errorf("bob sees alice's cart: %s", res.Body)
+	}
+
+	for _, tt := range []struct {
+		name, path, body string
+		want             int
+	}{
+		{"unknown product", "/v1/cart/items/nope", `{"quantity":1}`, http.StatusUnprocessableEntity},
+		{"archived product", "/v1/cart/items/old", `{"quantity":1}`, http.StatusUnprocessableEntity},
+		{"zero", "/v1/cart/items/mug", `{"quantity":0}`, http.StatusUnprocessableEntity},
+		{"too many", "/v1/cart/items/mug", `{"quantity":100}`, http.StatusUnprocessableEntity},
+		{"no quantity", "/v1/cart/items/mug", `{}`, http.StatusUnprocessableEntity},
+		{"not a number", "/v1/cart/items/mug", `{"quantity":"2"}`, http.StatusBadRequest},
+		{"unknown member", "/v1/cart/items/mug", `{"quantity":2,"price":1}`, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := api.Do(t, apitest.Request{Method: "PUT", Path: tt.path, Body: tt.body, Claims: alice})
+			if res.Status != tt.want {
+				t.Errorf("status %d, want %d: %s", res.Status, tt.want, res.Body)
+			}
+		})
+	}
+}
+
+const address = `{"shippingAddress":{"name":"Alice Martin","line1":"1 rue de la Paix","city":"Paris","postalCode":"75002","country":"FR"}}`
+
+func TestPlaceOrder(t *testing.T) {
+	api := newAPI(t)
+	place := func(key, body string, claims apitest.Claims) *apitest.Response {
+		h := map[string]string{}
+		if key != "" {
+			h["Idempotency-Key"] = key
+		}
+		return api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders", Header: h, Body: body, Claims: claims})
+	}
+
+	if res := place("k-empty", address, alice); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("placing from an empty cart: %d, want 422", res.Status)
+	}
+	setItem(t, api, alice, "mug", 2)
+	setItem(t, api, alice, "pen", 1)
+	setItem(t, api, alice, "lamp", 1)
+
+	for _, tt := range []struct {
+		name, key, body string
+		want            int
+	}{
+		{"no key", "", address, http.StatusBadRequest},
+		{"malformed key", "has space", address, http.StatusUnprocessableEntity},
+		{"no address", "k-1", `{}`, http.StatusUnprocessableEntity},
+		{"bad country", "k-1", `{"shippingAddress":{"name":"A","line1":"B","city":"C","postalCode":"D","country":"France"}}`, http.StatusUnprocessableEntity},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := place(tt.key, tt.body, alice); res.Status != tt.want {
+				t.Errorf("status %d, want %d: %s", res.Status, tt.want, res.Body)
+			}
+		})
+	}
+
+	first := place("k-1", address, alice)
+	if first.Status != http.StatusCreated || first.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("place: %d %v %s", first.Status, first.Header, first.Body)
+	}
+	var order struct {
+		ID     string
+		Status string
+		Total  struct{ Amount int64 }
+		Items  []json.RawMessage
+	}
+	first.JSON(t, &order)
+	if order.Status != "pending" || order.Total.Amount != 2*100+200+300 || len(order.Items) != 3 {
+		t.Errorf("placed order: %s", first.Body)
+	}
+	if loc := first.Header.Get("Location"); loc != "/v1/orders/"+order.ID {
+		t.Errorf("Location %q, want /v1/orders/%s", loc, order.ID)
+	}
+
+	// A retry with differently spaced JSON is the same request.
+	spaced := bytes.ReplaceAll([]byte(address), []byte(`,`), []byte(`, `))
+	replay := place("k-1", string(spaced), alice)
+	if replay.Status != http.StatusCreated || !bytes.Equal(replay.Body, first.Body) || replay.Header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("replay: %d %v %s, want the first response replayed", replay.Status, replay.Header, replay.Body)
+	}
+	other := `{"shippingAddress":{"name":"Alice Martin","line1":"2 rue de la Paix","city":"Paris","postalCode":"75002","country":"FR"}}`
+	if res := place("k-1", other, alice); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("same key, other body: %d, want 422", res.Status)
+	}
+	if res := place("k-1", address, bob); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bob with alice's key and an empty cart: %d, want 422 (keys are per customer)", res.Status)
+	}
+
+	var cart struct{ Items []json.RawMessage }
+	api.Do(t, apitest.Request{Method: "GET", Path: "/v1/cart", Claims: alice}).JSON(t, &cart)
+	if len(cart.Items) != 0 {
+		t.Errorf("cart after placing: %d items, want none", len(cart.Items))
+	}
+
+	var page struct {
+		Orders []struct{ ID string }
+	}
+	res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/orders", Claims: alice})
+	res.JSON(t, &page)
+	if len(page.Orders) != 1 || page.Orders[0].ID != order.ID {
+		t.Errorf("orders after placing and replaying: %s, want just %s", res.Body, order.ID)
+	}
+
+	path := "/v1/orders/" + order.ID
+	if res := api.Do(t, apitest.Request{Method: "GET", Path: path, Claims: alice}); res.Status != http.StatusOK {
+		t.Errorf("GET own order: %d", res.Status)
+	}
+	for _, req := range []apitest.Request{
+		{Method: "GET", Path: path, Claims: bob},
+		{Method: "POST", Path: path + "/cancel", Claims: bob},
+		{Method: "GET", Path: "/v1/orders/not-an-id", Claims: alice},
+	} {
+		if res := api.Do(t, req); res.Status != http.StatusNotFound {
+			t.Errorf("%s %s as %s: %d, want 404", req.Method, req.Path, req.Claims["sub"], res.Status)
+		}
+	}
+
+	res = api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice})
+	res.JSON(t, &order)
+	if res.Status != http.StatusOK || order.Status != "cancelled" {
+		t.Errorf("cancel: %d %s", res.Status, res.Body)
+	}
+	if res := api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice}); res.Status != http.StatusConflict {
+		t.Errorf("cancel twice: %d, want 409", res.Status)
+	}
+}
+
+func TestListOrders(t *testing.T) {
+	api := newAPI(t)
+	var want []string
+	for n := range 5 {
+		setItem(t, api, alice, "mug", 1)
+		res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders", Body: address, Claims: alice,
+			Header: map[string]string{"Idempotency-Key": fmt.Sprint("key-", n)}})
+		var o struct{ ID string }
+		res.JSON(t, &o)
+		want = append([]string{o.ID}, want...)
+	}
+	var got []string
+	path := "/v1/orders?limit=2"
+	for range 3 {
+		var page struct {
+			Orders     []struct{ ID string }
+			NextCursor string
+		}
+		api.Do(t, apitest.Request{Method: "GET", Path: path, Claims: alice}).JSON(t, &page)
+		for _, o := range page.Orders {
+			got = append(got, o.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		path = "/v1/orders?limit=2&cursor=" + page.NextCursor
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("orders, paged: %v, want newest first %v", got, want)
+	}
+
+	for _, q := range []string{"limit=0", "limit=101", "limit=x", "cursor=%21%21", "cursor=bm90LWFuLWlk"} {
+		if res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/orders?" + q, Claims: alice}); res.Status != http.StatusBadRequest {
+			t.Errorf("GET /v1/orders?%s: %d, want 400", q, res.Status)
+		}
+	}
+}
+
+func setItem(t *testing.T, api *apitest.API, claims apitest.Claims, productID string, quantity int) *apitest.Response {
+	t.Helper()
+	res := api.Do(t, apitest.Request{Method: "PUT", Path: "/v1/cart/items/" + productID, Body: fmt.Sprintf(`{"quantity":%d}`, quantity), Claims: claims})
+	if res.Status != http.StatusOK {
+		t.Fatalf("PUT %s×%d: %d %s", productID, quantity, res.Status, res.Body)
+	}
+	return res
+}
