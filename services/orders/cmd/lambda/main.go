@@ -1,0 +1,38 @@
+// Command lambda is the orders context's AWS Lambda function (runtime
+// provided.al2023, handler binary "bootstrap").
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"example.com/quartet/packages/lambdahttp"
+	"example.com/quartet/services/orders"
+)
+
+func main() {
+	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "orders:", err)
+		os.Exit(1)
+	}
+}
+
+// run builds every client once, before the first invocation, and then
+// serves invocations for the life of the execution environment.
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	logger := slog.New(slog.NewJSONHandler(stdout, nil)).With("context", "orders")
+	cfg, err := orders.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	app, err := orders.New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	lambdahttp.Start(app.Handler())
+	return nil
+}

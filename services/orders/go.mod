@@ -1,0 +1,56 @@
+module example.com/quartet/services/orders
+
+go 1.26
+
+require (
+	example.com/quartet/packages/apitest v0.0.0
+	example.com/quartet/packages/benchratio v0.0.0
+	example.com/quartet/packages/httpjson v0.0.0
+	example.com/quartet/packages/identity v0.0.0
+	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/problem v0.0.0
+	example.com/quartet/packages/requestlog v0.0.0
+	github.com/aws/aws-lambda-go v1.55.1
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/aws-sdk-go-v2/config v1.33.18
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue v1.21.21
+	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.0
+	github.com/google/uuid v1.6.0
+	github.com/truora/minidyn v0.8.2
+)
+
+require (
+	example.com/quartet/packages/apispec v0.0.0 // indirect
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.47.0 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
+	github.com/aws/smithy-go v1.28.9 // indirect
+	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
+	github.com/getkin/kin-openapi v0.153.0 // indirect
+	github.com/go-openapi/jsonpointer v0.22.5 // indirect
+	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
+	golang.org/x/text v0.14.0 // indirect
+)
+
+replace (
+	example.com/quartet/packages/apispec => ../../packages/apispec
+	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/httpjson => ../../packages/httpjson
+	example.com/quartet/packages/identity => ../../packages/identity
+	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/requestlog => ../../packages/requestlog
+)
