@@ -1,0 +1,136 @@
+package reviews
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Service carries out the reviews context's use cases on a Store.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns a Service on store.
+func NewService(store Store) *Service {
+	return &Service{store: store, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+}
+
+// CreateReview validates n and stores it as a new review. It returns
+// ErrDuplicateReview when the author has already reviewed the product.
+func (s *Service) CreateReview(ctx context.Context, n NewReview) (Review, error) {
+	if !ValidID(n.ProductID) {
+		return Review{}, &ValidationError{[]FieldError{{"productId", "must be a product id"}}}
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Review{}, fmt.Errorf("new review id: %w", err)
+	}
+	r, err := n.Create(id.String(), s.now())
+	if err != nil {
+		return Review{}, err
+	}
+	if err := s.store.CreateReview(ctx, r); err != nil {
+		return Review{}, err
+	}
+	return r, nil
+}
+
+// Review returns the review with the given ID.
+func (s *Service) Review(ctx context.Context, id string) (Review, error) {
+	if !ValidID(id) {
+		return Review{}, ErrNotFound
+	}
+	return s.store.Review(ctx, id)
+}
+
+// Reviews returns a page of a product's reviews.
+func (s *Service) Reviews(ctx context.Context, q Query) (Page, error) {
+	var fields []FieldError
+	if q.Limit < 1 || q.Limit > MaxLimit {
+		fields = append(fields, FieldError{"limit", fmt.Sprintf("must be between 1 and %d", MaxLimit)})
+	}
+	if _, ok := ParseSort(string(q.Sort)); !ok || q.Sort == "" {
+		fields = append(fields, FieldError{"sort", "must be newest, helpful or rating"})
+	}
+	if q.After != nil && !ValidID(q.After.ID) {
+		fields = append(fields, FieldError{"cursor", "is not a cursor this API issued"})
+	}
+	if fields != nil {
+		return Page{}, &ValidationError{fields}
+	}
+	if !ValidID(q.ProductID) {
+		return Page{}, nil // no product has this id, so it has no reviews
+	}
+	return s.store.Reviews(ctx, q)
+}
+
+// Summary returns a product's rating summary.
+func (s *Service) Summary(ctx context.Context, productID string) (Summary, error) {
+	if !ValidID(productID) {
+		return Summary{ProductID: productID}, nil
+	}
+	return s.store.Summary(ctx, productID)
+}
+
+// UpdateReview applies patch to the review of author when it is still at
+// version. It returns ErrNotAuthor when someone else wrote the review and
+// ErrVersionMismatch when it has changed since version.
+func (s *Service) UpdateReview(ctx context.Context, author, id string, version int, patch Patch) (Review, error) {
+	if !ValidID(id) {
+		return Review{}, ErrNotFound
+	}
+	return s.store.UpdateReview(ctx, id, func(r *Review) error {
+		switch {
+		case r.Author.Subject != author:
+			return ErrNotAuthor
+		case r.Version != version:
+			return ErrVersionMismatch
+		}
+		return patch.Apply(r, s.now())
+	})
+}
+
+// DeleteReview deletes a review on behalf of caller: its author, or anyone
+// when admin is true. When version is not nil the review must still be at
+// that version.
+func (s *Service) DeleteReview(ctx context.Context, caller string, admin bool, id string, version *int) error {
+	if !ValidID(id) {
+		return ErrNotFound
+	}
+	return s.store.DeleteReview(ctx, id, func(r Review) error {
+		switch {
+		case !admin && r.Author.Subject != caller:
+			return ErrNotAuthor
+		case version != nil && r.Version != *version:
+			return ErrVersionMismatch
+		}
+		return nil
+	})
+}
+
+// VoteHelpful records voter's helpful vote for a review. It returns
+// ErrOwnReview when voter wrote the review and ErrDuplicateVote when voter
+// has already voted for it.
+func (s *Service) VoteHelpful(ctx context.Context, voter, id string) (Review, error) {
+	r, err := s.Review(ctx, id)
+	if err != nil {
+		return Review{}, err
+	}
+	// The author of a review never changes, so this check cannot race.
+	if r.Author.Subject == voter {
+		return Review{}, ErrOwnReview
+	}
+	return s.store.AddHelpfulVote(ctx, id, voter)
+}
+
+// ValidID reports whether id can be a review or product ID. Checking it
+// before the store answers malformed IDs with "not found" instead of a
+// driver error.
+func ValidID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
