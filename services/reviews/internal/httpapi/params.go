@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+
+	"example.com/quartet/packages/problem"
+	"example.com/quartet/services/reviews/internal/reviews"
+)
+
+// pageQuery reads the query parameters of GET /v1/products/{id}/reviews.
+// It returns a 400 problem naming every invalid parameter.
+func pageQuery(productID string, v url.Values) (reviews.Query, error) {
+	q := reviews.Query{ProductID: productID, Limit: reviews.DefaultLimit}
+	var errs []problem.FieldError
+	sort, ok := reviews.ParseSort(v.Get("sort"))
+	if !ok {
+		errs = append(errs, problem.FieldError{Pointer: "sort", Detail: "must be newest, helpful or rating"})
+	}
+	q.Sort = sort
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > reviews.MaxLimit {
+			errs = append(errs, problem.FieldError{Pointer: "limit",
+				Detail: fmt.Sprintf("must be an integer between 1 and %d", reviews.MaxLimit)})
+		}
+		q.Limit = n
+	}
+	if s := v.Get("cursor"); s != "" && ok {
+		after, ok := decodeCursor(s, sort)
+		if !ok {
+			errs = append(errs, problem.FieldError{Pointer: "cursor", Detail: "is not a cursor this API issued for this sort"})
+		}
+		q.After = after
+	}
+	if errs != nil {
+		return reviews.Query{}, badParams(errs...)
+	}
+	return q, nil
+}
+
+// A cursor is the position where a page ended, bound to its sort order:
+//
+//	base64url( sort | 0 | key (4 bytes) | review id | checksum (8 bytes) )
+//
+// The checksum, the first bytes of SHA-256 over the rest, makes a cursor
+// that was cut, mistyped or edited a 400 instead of a silently different
+// page. It is not a secret: forging a valid cursor only picks a different
+// starting point in a public listing, which the sort parameters allow
+// anyway.
+const checksumLen = 8
+
+func encodeCursor(sort reviews.Sort, p reviews.Position) string {
+	b := append([]byte(sort), 0)
+	b = binary.BigEndian.AppendUint32(b, uint32(p.Key))
+	b = append(b, p.ID...)
+	sum := sha256.Sum256(b)
+	return base64.RawURLEncoding.EncodeToString(append(b, sum[:checksumLen]...))
+}
+
+// decodeCursor returns the position in cursor, if it is a cursor that
+// encodeCursor made for sort.
+func decodeCursor(cursor string, sort reviews.Sort) (*reviews.Position, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) < checksumLen {
+		return nil, false
+	}
+	b, sum := b[:len(b)-checksumLen], b[len(b)-checksumLen:]
+	if want := sha256.Sum256(b); !bytes.Equal(sum, want[:checksumLen]) {
+		return nil, false
+	}
+	name, rest, ok := bytes.Cut(b, []byte{0})
+	if !ok || string(name) != string(sort) || len(rest) < 4 {
+		return nil, false
+	}
+	p := reviews.Position{Key: int(int32(binary.BigEndian.Uint32(rest))), ID: string(rest[4:])}
+	if !reviews.ValidID(p.ID) {
+		return nil, false
+	}
+	return &p, true
+}
+
+// etag returns the entity tag of a review at version: `"3"`.
+func etag(version int) string {
+	return `"` + strconv.Itoa(version) + `"`
+}
+
+// etagPattern matches the entity tags etag returns.
+var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
+
+// ifMatch returns the version in the request's If-Match header, or nil when
+// there is none. The header must hold exactly one strong entity tag of the
+// form etag returns; anything else, including "*", weak tags and lists, is
+// a 400 problem rather than a silent mismatch.
+func ifMatch(h http.Header) (*int, error) {
+	values := h.Values("If-Match")
+	if len(values) == 0 {
+		return nil, nil
+	}
+	var m []string
+	if len(values) == 1 {
+		m = etagPattern.FindStringSubmatch(values[0])
+	}
+	if m == nil {
+		return nil, badParams(problem.FieldError{Pointer: "If-Match",
+			Detail: `must be one ETag of this review as the API returned it, such as "3"`})
+	}
+	version, err := strconv.Atoi(m[1])
+	if err != nil {
+		return nil, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
+	}
+	return &version, nil
+}
