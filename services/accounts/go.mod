@@ -56,6 +56,7 @@ require (
 	example.com/quartet/packages/apitest v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/benchratio v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/httpjson v0.0.0
+	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/problem v0.0.0
@@ -73,3 +74,5 @@ replace (
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )
+
+replace example.com/quartet/packages/httproute => ../../packages/httproute

@@ -18,6 +18,7 @@ require (
 
 require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/httproute v0.0.0
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
 	github.com/FerretDB/FerretDB v1.24.2 // indirect
@@ -97,3 +98,5 @@ replace (
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )
+
+replace example.com/quartet/packages/httproute => ../../packages/httproute

@@ -11,9 +11,8 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
-	"slices"
-	"strings"
 
+	"example.com/quartet/packages/httproute"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/requestlog"
 	"example.com/quartet/services/accounts/internal/accounts"
@@ -27,38 +26,26 @@ type api struct {
 	responder problem.Responder
 }
 
-// route is one operation: a ServeMux pattern, which is also its API Gateway
-// route key, and the handler that serves it.
-type route struct {
-	pattern string
-	handle  func(http.ResponseWriter, *http.Request) error
-}
-
 // routes lists every operation of the accounts API.
-func (a *api) routes() []route {
-	return []route{
-		{"POST /v1/accounts", a.signUp},
-		{"POST /v1/sessions", a.signIn},
-		{"GET /v1/me", a.getMe},
-		{"PATCH /v1/me", a.updateMe},
-		{"GET /v1/me/addresses", a.listAddresses},
-		{"POST /v1/me/addresses", a.addAddress},
-		{"PUT /v1/me/addresses/{id}", a.replaceAddress},
-		{"DELETE /v1/me/addresses/{id}", a.deleteAddress},
-		{"GET " + token.JWKSPath, a.jwks},
-		{"GET " + token.DiscoveryPath, a.discovery},
+func (a *api) routes() []httproute.Route {
+	return []httproute.Route{
+		{Pattern: "POST /v1/accounts", Handle: a.signUp},
+		{Pattern: "POST /v1/sessions", Handle: a.signIn},
+		{Pattern: "GET /v1/me", Handle: a.getMe},
+		{Pattern: "PATCH /v1/me", Handle: a.updateMe},
+		{Pattern: "GET /v1/me/addresses", Handle: a.listAddresses},
+		{Pattern: "POST /v1/me/addresses", Handle: a.addAddress},
+		{Pattern: "PUT /v1/me/addresses/{id}", Handle: a.replaceAddress},
+		{Pattern: "DELETE /v1/me/addresses/{id}", Handle: a.deleteAddress},
+		{Pattern: "GET " + token.JWKSPath, Handle: a.jwks},
+		{Pattern: "GET " + token.DiscoveryPath, Handle: a.discovery},
 	}
 }
 
 // Routes returns the patterns New registers, such as "GET /v1/me", for
 // comparing them with openapi.yaml.
 func Routes() []string {
-	var a api
-	var patterns []string
-	for _, rt := range a.routes() {
-		patterns = append(patterns, rt.pattern)
-	}
-	return patterns
+	return httproute.Patterns((&api{}).routes())
 }
 
 // New returns the accounts HTTP handler. Every response, including those
@@ -67,44 +54,5 @@ func Routes() []string {
 // 5xx.
 func New(svc *accounts.Service, tokens token.Issuer, logger *slog.Logger) http.Handler {
 	a := &api{svc: svc, tokens: tokens, responder: problem.Responder{Table: errorTable, Logger: logger, RequestID: requestlog.ID}}
-	mux := http.NewServeMux()
-	var methods []string
-	for _, rt := range a.routes() {
-		mux.Handle(rt.pattern, a.handler(rt.handle))
-		if method, _, _ := strings.Cut(rt.pattern, " "); !slices.Contains(methods, method) {
-			methods = append(methods, method)
-		}
-	}
-	mux.Handle("/", a.handler(unmatched(mux, methods)))
-	return requestlog.Middleware(logger, mux)
-}
-
-// handler adapts a handler that returns an error to http.Handler: the error
-// becomes a problem response.
-func (a *api) handler(handle func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := handle(w, r); err != nil {
-			a.fail(w, r, err)
-		}
-	})
-}
-
-// unmatched answers requests no route matches as ServeMux would, 405 with
-// an Allow header when the path is served for other methods and 404
-// otherwise, but with problems instead of text/plain.
-func unmatched(mux *http.ServeMux, methods []string) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		var allow []string
-		for _, m := range methods {
-			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host}
-			if _, pattern := mux.Handler(probe); pattern != "/" {
-				allow = append(allow, m)
-			}
-		}
-		if allow == nil {
-			return problem.New(http.StatusNotFound, "no operation has this path")
-		}
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		return problem.New(http.StatusMethodNotAllowed, "this path allows only "+strings.Join(allow, ", "))
-	}
+	return httproute.Handler(a.routes(), a.fail, logger)
 }

@@ -9,9 +9,8 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
-	"slices"
-	"strings"
 
+	"example.com/quartet/packages/httproute"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/requestlog"
 	"example.com/quartet/services/orders/internal/orders"
@@ -23,35 +22,23 @@ type api struct {
 	responder problem.Responder
 }
 
-// route is one operation: a ServeMux pattern, which is also its API Gateway
-// route key, and the handler that serves it.
-type route struct {
-	pattern string
-	handle  func(http.ResponseWriter, *http.Request, string) error
-}
-
 // routes lists every operation of the orders API.
-func (a *api) routes() []route {
-	return []route{
-		{"GET /v1/cart", a.getCart},
-		{"PUT /v1/cart/items/{productId}", a.setCartItem},
-		{"DELETE /v1/cart/items/{productId}", a.removeCartItem},
-		{"POST /v1/orders", a.placeOrder},
-		{"GET /v1/orders", a.listOrders},
-		{"GET /v1/orders/{id}", a.getOrder},
-		{"POST /v1/orders/{id}/cancel", a.cancelOrder},
+func (a *api) routes() []httproute.Route {
+	return []httproute.Route{
+		{Pattern: "GET /v1/cart", Handle: customer(a.getCart)},
+		{Pattern: "PUT /v1/cart/items/{productId}", Handle: customer(a.setCartItem)},
+		{Pattern: "DELETE /v1/cart/items/{productId}", Handle: customer(a.removeCartItem)},
+		{Pattern: "POST /v1/orders", Handle: customer(a.placeOrder)},
+		{Pattern: "GET /v1/orders", Handle: customer(a.listOrders)},
+		{Pattern: "GET /v1/orders/{id}", Handle: customer(a.getOrder)},
+		{Pattern: "POST /v1/orders/{id}/cancel", Handle: customer(a.cancelOrder)},
 	}
 }
 
 // Routes returns the patterns New registers, such as "GET /v1/orders/{id}",
 // for comparing them with openapi.yaml.
 func Routes() []string {
-	var a api
-	var patterns []string
-	for _, rt := range a.routes() {
-		patterns = append(patterns, rt.pattern)
-	}
-	return patterns
+	return httproute.Patterns((&api{}).routes())
 }
 
 // New returns the orders HTTP handler. Every response, including those for
@@ -59,55 +46,17 @@ func Routes() []string {
 // logger receives one line per request and the cause of every 5xx.
 func New(svc *orders.Service, logger *slog.Logger) http.Handler {
 	a := &api{svc: svc, responder: problem.Responder{Table: errorTable, Logger: logger, RequestID: requestlog.ID}}
-	mux := http.NewServeMux()
-	var methods []string
-	for _, rt := range a.routes() {
-		mux.Handle(rt.pattern, a.handler(rt.handle))
-		if method, _, _ := strings.Cut(rt.pattern, " "); !slices.Contains(methods, method) {
-			methods = append(methods, method)
-		}
-	}
-	mux.Handle("/", a.public(unmatched(mux, methods)))
-	return requestlog.Middleware(logger, mux)
+	return httproute.Handler(a.routes(), a.fail, logger)
 }
 
-// handler adapts an operation to http.Handler: it requires a customer
-// token, passes the caller's ID on, and turns the error into a problem.
-func (a *api) handler(handle func(http.ResponseWriter, *http.Request, string) error) http.Handler {
-	return a.public(func(w http.ResponseWriter, r *http.Request) error {
+// customer adapts an operation that acts for the caller: it requires a
+// customer token and passes the caller's ID on.
+func customer(handle func(http.ResponseWriter, *http.Request, string) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		caller, err := requireCustomer(r)
 		if err != nil {
 			return err
 		}
 		return handle(w, r, caller)
-	})
-}
-
-// public adapts a handler that needs no caller.
-func (a *api) public(handle func(http.ResponseWriter, *http.Request) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := handle(w, r); err != nil {
-			a.fail(w, r, err)
-		}
-	})
-}
-
-// unmatched answers requests no route matches as ServeMux would, 405 with
-// an Allow header when the path is served for other methods and 404
-// otherwise, but with problems instead of text/plain.
-func unmatched(mux *http.ServeMux, methods []string) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		var allow []string
-		for _, m := range methods {
-			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host}
-			if _, pattern := mux.Handler(probe); pattern != "/" {
-				allow = append(allow, m)
-			}
-		}
-		if allow == nil {
-			return problem.New(http.StatusNotFound, "no operation has this path")
-		}
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		return problem.New(http.StatusMethodNotAllowed, "this path allows only "+strings.Join(allow, ", "))
 	}
 }
