@@ -2,6 +2,7 @@ package orders
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -31,7 +32,8 @@ type Order struct {
 }
 
 // NewOrder returns a pending order at version 1 for lines, which must not
-// be empty and must share one currency.
+// be empty and must share one currency. The order keeps its own copy of
+// lines, so that changing the cart they came from leaves it unchanged.
 func NewOrder(id, customerID string, lines []Line, shipping Address, now time.Time) (Order, error) {
 	t, ok := total(lines)
 	if !ok {
@@ -43,7 +45,7 @@ func NewOrder(id, customerID string, lines []Line, shipping Address, now time.Ti
 		}
 	}
 	return Order{
-		ID: id, CustomerID: customerID, Lines: lines, Total: t, Shipping: shipping,
+		ID: id, CustomerID: customerID, Lines: slices.Clone(lines), Total: t, Shipping: shipping,
 		Status: StatusPending, PlacedAt: now, UpdatedAt: now, Version: 1,
 	}, nil
 }
