@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"example.com/quartet/packages/mysqlx"
 	domain "example.com/quartet/services/accounts/internal/accounts"
 	"example.com/quartet/services/accounts/internal/httpapi"
 	"example.com/quartet/services/accounts/internal/mysql"
@@ -64,7 +65,7 @@ type Config struct {
 // LogValue keeps the database password out of logs.
 func (c Config) LogValue() slog.Value {
 	dsn := "(unparsable)"
-	if cfg, err := mysql.ParseDSN(c.DatabaseURL); err == nil {
+	if cfg, err := mysqlx.ParseDSN(c.DatabaseURL); err == nil {
 		if cfg.Passwd != "" {
 			cfg.Passwd = "xxxxx"
 		}
@@ -128,7 +129,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := mysql.Open(cfg.DatabaseURL)
+	db, err := mysqlx.Open(cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("accounts database: %w", err)
 	}

@@ -18,8 +18,8 @@ import (
 	"example.com/quartet/packages/benchratio"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/packages/mysqltest"
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/accounts"
-	"example.com/quartet/services/accounts/internal/mysql"
 )
 
 // newApp assembles the context on a fresh database, migrated and seeded.
@@ -128,7 +128,7 @@ func BenchmarkGetMe(b *testing.B) {
 	app := newApp(b, dsn)
 	ctx := context.Background()
 
-	db, err := mysql.Open(dsn) // the pool settings the store uses
+	db, err := mysqlx.Open(dsn) // the pool settings the store uses
 	if err != nil {
 		b.Fatal(err)
 	}

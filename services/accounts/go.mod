@@ -59,6 +59,7 @@ require (
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/mysqlx v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
@@ -76,3 +77,5 @@ replace (
 )
 
 replace example.com/quartet/packages/httproute => ../../packages/httproute
+
+replace example.com/quartet/packages/mysqlx => ../../packages/mysqlx

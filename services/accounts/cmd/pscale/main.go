@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"time"
 
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/accounts/internal/mysql"
 	"example.com/quartet/services/accounts/internal/pscale"
 )
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // migrateDSN applies the accounts migrations to the database at dsn.
 func migrateDSN(ctx context.Context, dsn string) error {
-	db, err := mysql.Open(dsn)
+	db, err := mysqlx.Open(dsn)
 	if err != nil {
 		return err
 	}

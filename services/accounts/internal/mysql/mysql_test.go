@@ -5,47 +5,15 @@ import (
 	"testing"
 
 	"example.com/quartet/packages/mysqltest"
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/accounts/internal/mysql"
 )
-
-func TestParseDSN(t *testing.T) {
-	for _, tt := range []struct {
-		name, dsn string
-		wantTLS   bool
-		wantErr   bool
-	}{
-		{"local without TLS", "root@tcp(127.0.0.1:3306)/accounts", false, false},
-		{"local with TLS", "root@tcp(db.internal:3306)/accounts?tls=true", true, false},
-		{"PlanetScale gets TLS", "u:p@tcp(aws.connect.psdb.cloud:3306)/accounts", true, false},
-		{"PlanetScale URL", "mysql://u:p@aws.connect.psdb.cloud/accounts", true, false},
-		{"PlanetScale without verification", "u:p@tcp(aws.connect.psdb.cloud)/accounts?tls=skip-verify", false, true},
-		{"PlanetScale TLS off", "u:p@tcp(eu-west.connect.psdb.cloud)/accounts?tls=false", false, true},
-		{"not a DSN", "root@127.0.0.1/x?", false, true},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := mysql.ParseDSN(tt.dsn)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("ParseDSN(%q): err %v, want error %v", tt.dsn, err, tt.wantErr)
-			}
-			if err != nil {
-				return
-			}
-			if gotTLS := cfg.TLS != nil && !cfg.TLS.InsecureSkipVerify; gotTLS != tt.wantTLS {
-				t.Errorf("verified TLS %v, want %v", gotTLS, tt.wantTLS)
-			}
-			if !cfg.ParseTime || cfg.Timeout != mysql.DialTimeout || cfg.ReadTimeout != mysql.ReadTimeout || cfg.WriteTimeout != mysql.WriteTimeout {
-				t.Errorf("ParseTime %v, timeouts %v/%v/%v; want parsed times and the default timeouts",
-					cfg.ParseTime, cfg.Timeout, cfg.ReadTimeout, cfg.WriteTimeout)
-			}
-		})
-	}
-}
 
 // TestMigrateConcurrently checks that migrations run once however many
 // Migrate calls race, and that running them again changes nothing.
 func TestMigrateConcurrently(t *testing.T) {
 	dsn := mysqltest.External(t)
-	db, err := mysql.Open(dsn)
+	db, err := mysqlx.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,13 @@
+// Package mysql implements accounts.Store on MySQL with
+// github.com/go-sql-driver/mysql. Its SQL runs unchanged on MySQL 8,
+// Vitess (PlanetScale), MariaDB and go-mysql-server: no foreign keys, no
+// JSON operators, no utf8mb4_0900_* collations.
+//
+// Concurrency: profile updates are optimistic (UPDATE … WHERE id = ? AND
+// version = ?, read again on a miss); throttle and address changes lock the
+// customer's row (SELECT … FOR UPDATE) inside a transaction. Transactions
+// that end in a deadlock (1213) or a lock wait timeout (1205) are retried a
+// few times.
 package mysql
 
 import (
@@ -9,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/accounts/internal/accounts"
 )
 
@@ -97,7 +108,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	_, err := s.db.ExecContext(ctx, q, c.ID, c.Email, c.DisplayName, c.PasswordHash, rolesColumn(c.Roles),
 		c.Version, c.Throttle.Failures, toNullTime(c.Throttle.LockedUntil), c.CreatedAt.UTC(), c.UpdatedAt.UTC(),
 		accounts.EmailKey(c.Email))
-	if isDuplicate(err) {
+	if mysqlx.IsDuplicate(err) {
 		return accounts.ErrDuplicateEmail
 	}
 	if err != nil {
@@ -126,6 +137,10 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (accounts.Cus
 	return c, err
 }
 
+// maxOptimisticTries bounds how often UpdateCustomer reads again after
+// losing a race to another writer.
+const maxOptimisticTries = 10
+
 // UpdateCustomer implements accounts.Store with optimistic concurrency: it
 // reads the row without locking it and saves with UPDATE … WHERE version =
 // the version read. When that matches no row, someone else saved first: it
@@ -151,9 +166,9 @@ WHERE id = ? AND version = ?`
 		res, err := s.db.ExecContext(ctx, q, next.Email, accounts.EmailKey(next.Email), next.DisplayName,
 			next.PasswordHash, rolesColumn(next.Roles), next.Version, next.UpdatedAt, id, old.Version)
 		switch {
-		case isDuplicate(err):
+		case mysqlx.IsDuplicate(err):
 			return accounts.Customer{}, accounts.ErrDuplicateEmail
-		case isRetryable(err):
+		case mysqlx.IsRetryable(err):
 			// Read again below.
 		case err != nil:
 			return accounts.Customer{}, fmt.Errorf("update account: %w", err)
@@ -166,7 +181,7 @@ WHERE id = ? AND version = ?`
 				return next, nil
 			}
 		}
-		if err := backoff(ctx, try); err != nil {
+		if err := mysqlx.Backoff(ctx, try); err != nil {
 			return accounts.Customer{}, err
 		}
 	}
@@ -178,7 +193,7 @@ WHERE id = ? AND version = ?`
 // overwriting each other.
 func (s *Store) UpdateThrottle(ctx context.Context, id string, update func(*accounts.Throttle) error) (accounts.Throttle, error) {
 	var t accounts.Throttle
-	err := inTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := mysqlx.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		var lockedUntil sql.NullTime
 		const q = `SELECT failed_sign_ins, locked_until FROM customers WHERE id = ? FOR UPDATE`
 		err := tx.QueryRowContext(ctx, q, id).Scan(&t.Failures, &lockedUntil)
@@ -273,7 +288,7 @@ func (s *Store) Addresses(ctx context.Context, customerID string) ([]accounts.Ad
 // AddAddress implements accounts.Store. It locks the customer's row, so
 // concurrent additions count one after the other.
 func (s *Store) AddAddress(ctx context.Context, customerID string, a accounts.Address) error {
-	err := inTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := mysqlx.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		if err := lockCustomer(ctx, tx, customerID); err != nil {
 			return err
 		}
@@ -297,7 +312,7 @@ func (s *Store) AddAddress(ctx context.Context, customerID string, a accounts.Ad
 // UpdateAddress implements accounts.Store.
 func (s *Store) UpdateAddress(ctx context.Context, customerID, id string, update func(*accounts.Address) error) (accounts.Address, error) {
 	var next accounts.Address
-	err := inTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := mysqlx.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		const q = `SELECT ` + addressColumns + ` FROM addresses WHERE customer_id = ? AND id = ? FOR UPDATE`
 		old, err := scanAddress(tx.QueryRowContext(ctx, q, customerID, id))
 		if err != nil {
@@ -355,7 +370,7 @@ func lockCustomer(ctx context.Context, tx *sql.Tx, id string) error {
 // wrap adds context to driver errors and leaves domain errors and the
 // update closures' errors as they are, so callers can match them.
 func wrap(op string, err error) error {
-	if err == nil || errorNumber(err) == 0 {
+	if err == nil || mysqlx.ErrorNumber(err) == 0 {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, err)

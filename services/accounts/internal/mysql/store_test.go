@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"example.com/quartet/packages/mysqltest"
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/accounts/internal/accounts"
 	"example.com/quartet/services/accounts/internal/accountstest"
 	"example.com/quartet/services/accounts/internal/mysql"
@@ -29,7 +30,7 @@ func TestStoreEmbedded(t *testing.T) {
 // pool large enough for the concurrency cases.
 func newStore(t *testing.T, dsn string) *mysql.Store {
 	t.Helper()
-	db, err := mysql.Open(dsn)
+	db, err := mysqlx.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
