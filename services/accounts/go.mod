@@ -62,6 +62,7 @@ require (
 	example.com/quartet/packages/mysqlx v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
+	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 )
 
@@ -79,3 +80,5 @@ replace (
 replace example.com/quartet/packages/httproute => ../../packages/httproute
 
 replace example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+
+replace example.com/quartet/packages/validation => ../../packages/validation

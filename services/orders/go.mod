@@ -23,6 +23,7 @@ require (
 require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0
+	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
@@ -57,3 +58,5 @@ replace (
 )
 
 replace example.com/quartet/packages/httproute => ../../packages/httproute
+
+replace example.com/quartet/packages/validation => ../../packages/validation

@@ -19,6 +19,7 @@ require (
 require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0
+	example.com/quartet/packages/validation v0.0.0
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
 	github.com/FerretDB/FerretDB v1.24.2 // indirect
@@ -100,3 +101,5 @@ replace (
 )
 
 replace example.com/quartet/packages/httproute => ../../packages/httproute
+
+replace example.com/quartet/packages/validation => ../../packages/validation

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Address limits.
@@ -59,20 +61,20 @@ func (in AddressInput) Apply(a *Address, now time.Time) error {
 	next.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	next.UpdatedAt = now
 
-	var ck checker
+	var ck validation.Errors
 	text := func(s string, max int) bool {
 		return s != "" && utf8.RuneCountInString(s) <= max && printable(s)
 	}
 	fieldReason := fmt.Sprintf("must be 1 to %d printable characters", MaxAddressField)
-	ck.check(text(next.Name, MaxAddressField), "name", fieldReason)
-	ck.check(len(next.Lines) >= 1 && len(next.Lines) <= MaxAddressLines, "lines", fmt.Sprintf("must hold 1 to %d lines", MaxAddressLines))
+	ck.Check(text(next.Name, MaxAddressField), "name", fieldReason)
+	ck.Check(len(next.Lines) >= 1 && len(next.Lines) <= MaxAddressLines, "lines", fmt.Sprintf("must hold 1 to %d lines", MaxAddressLines))
 	for i, l := range next.Lines {
-		ck.check(text(l, MaxAddressField), fmt.Sprintf("lines/%d", i), fieldReason)
+		ck.Check(text(l, MaxAddressField), fmt.Sprintf("lines/%d", i), fieldReason)
 	}
-	ck.check(text(next.City, MaxAddressField), "city", fieldReason)
-	ck.check(text(next.PostalCode, MaxPostalCodeLen), "postalCode", fmt.Sprintf("must be 1 to %d printable characters", MaxPostalCodeLen))
-	ck.check(ValidCountry(next.Country), "country", "must be an ISO 3166-1 alpha-2 country code such as DE")
-	if err := ck.err(); err != nil {
+	ck.Check(text(next.City, MaxAddressField), "city", fieldReason)
+	ck.Check(text(next.PostalCode, MaxPostalCodeLen), "postalCode", fmt.Sprintf("must be 1 to %d printable characters", MaxPostalCodeLen))
+	ck.Check(ValidCountry(next.Country), "country", "must be an ISO 3166-1 alpha-2 country code such as DE")
+	if err := ck.Err(); err != nil {
 		return err
 	}
 	*a = next

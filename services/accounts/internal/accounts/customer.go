@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Errors returned by the accounts domain. Adapters translate driver errors
@@ -21,7 +23,7 @@ var (
 	ErrDuplicateEmail     = errors.New("an account with this email already exists")
 	ErrVersionMismatch    = errors.New("the account was changed since it was read")
 	ErrConflict           = errors.New("the account is being changed by another request; try again")
-	ErrInvalid            = errors.New("invalid input")
+	ErrInvalid            = validation.ErrInvalid
 	ErrBadCredentials     = errors.New("the email or password is not correct")
 	ErrThrottled          = errors.New("too many failed sign-ins; try again later")
 	ErrAddressNotFound    = errors.New("address not found")
@@ -70,40 +72,10 @@ func (c Customer) HasRole(r Role) bool { return slices.Contains(c.Roles, r) }
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // FieldError names one invalid field and why.
-type FieldError struct {
-	Field  string // the field's JSON name, e.g. "displayName" or "lines/1"
-	Reason string
-}
+type FieldError = validation.FieldError
 
 // ValidationError lists every invalid field. It matches ErrInvalid.
-type ValidationError struct{ Fields []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + " " + f.Reason
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
-// Is makes a ValidationError match ErrInvalid.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-// checker collects field errors.
-type checker struct{ fields []FieldError }
-
-func (c *checker) check(ok bool, field, reason string) {
-	if !ok {
-		c.fields = append(c.fields, FieldError{field, reason})
-	}
-}
-
-func (c *checker) err() error {
-	if c.fields == nil {
-		return nil
-	}
-	return &ValidationError{c.fields}
-}
+type ValidationError = validation.Error
 
 // NewCustomer holds what is needed to open an account. Password is the
 // plain-text password; it is hashed by the Service and never stored.
@@ -152,11 +124,11 @@ func (p Profile) Apply(c *Customer, now time.Time) error {
 }
 
 func (c *Customer) validate() error {
-	var ck checker
-	ck.check(validEmail(c.Email), "email", fmt.Sprintf("must be an email address of at most %d characters", MaxEmailLen))
-	ck.check(c.DisplayName != "" && utf8.RuneCountInString(c.DisplayName) <= MaxDisplayNameLen && printable(c.DisplayName),
+	var ck validation.Errors
+	ck.Check(validEmail(c.Email), "email", fmt.Sprintf("must be an email address of at most %d characters", MaxEmailLen))
+	ck.Check(c.DisplayName != "" && utf8.RuneCountInString(c.DisplayName) <= MaxDisplayNameLen && printable(c.DisplayName),
 		"displayName", fmt.Sprintf("must be 1 to %d printable characters", MaxDisplayNameLen))
-	return ck.err()
+	return ck.Err()
 }
 
 // validEmail accepts a bare address such as ann@example.com: no display

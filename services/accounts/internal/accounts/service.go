@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"example.com/quartet/packages/validation"
 	"example.com/quartet/services/accounts/internal/password"
 )
 
@@ -51,9 +52,9 @@ func (s *Service) SignUp(ctx context.Context, n NewCustomer) (Customer, error) {
 // CreateAccount opens an account with the given roles; it is SignUp for
 // operators (the seed creates the demo administrator with it).
 func (s *Service) CreateAccount(ctx context.Context, n NewCustomer, roles ...Role) (Customer, error) {
-	var ck checker
+	var ck validation.Errors
 	if err := password.Check(n.Password); err != nil {
-		ck.check(false, "password", err.Error())
+		ck.Check(false, "password", err.Error())
 	}
 	for _, r := range roles {
 		if !r.Valid() {
@@ -68,11 +69,11 @@ func (s *Service) CreateAccount(ctx context.Context, n NewCustomer, roles ...Rol
 	if err != nil {
 		var ve *ValidationError
 		if errors.As(err, &ve) {
-			ck.fields = append(ve.Fields, ck.fields...)
+			ck = append(ve.Fields, ck...)
 		}
-		return Customer{}, ck.err()
+		return Customer{}, ck.Err()
 	}
-	if err := ck.err(); err != nil {
+	if err := ck.Err(); err != nil {
 		return Customer{}, err
 	}
 	if c.PasswordHash, err = s.hasher.Hash(n.Password); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Errors returned by the catalog. Adapters translate driver errors into them.
@@ -20,7 +22,7 @@ var (
 	ErrVersionMismatch   = errors.New("the product was changed since it was read")
 	ErrInsufficientStock = errors.New("not enough stock")
 	ErrArchived          = errors.New("the product is archived")
-	ErrInvalid           = errors.New("invalid product")
+	ErrInvalid           = validation.ErrInvalid
 )
 
 // Limits enforced by NewProduct and Patch.Apply.
@@ -70,24 +72,11 @@ type NewProduct struct {
 	Stock       int
 }
 
-// FieldError names one invalid field of a product and why.
-type FieldError struct {
-	Field  string // the field's JSON name, e.g. "price.currency"
-	Reason string
-}
+// FieldError names one invalid field and why.
+type FieldError = validation.FieldError
 
 // ValidationError lists every invalid field. It matches ErrInvalid.
-type ValidationError struct{ Fields []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + " " + f.Reason
-	}
-	return "invalid product: " + strings.Join(parts, "; ")
-}
-
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+type ValidationError = validation.Error
 
 // Create validates n and returns an active product at version 1.
 func (n NewProduct) Create(id string, now time.Time) (Product, error) {
@@ -161,7 +150,7 @@ func (p *Product) AdjustStock(delta int, now time.Time) error {
 	case next < 0:
 		return ErrInsufficientStock
 	case next > MaxStock:
-		return &ValidationError{[]FieldError{{"delta", fmt.Sprintf("would bring stock above %d", MaxStock)}}}
+		return validation.Field("delta", fmt.Sprintf("would bring stock above %d", MaxStock))
 	}
 	p.Stock = next
 	p.touch(now)
@@ -179,12 +168,8 @@ var (
 )
 
 func (p *Product) validate() error {
-	var fields []FieldError
-	check := func(ok bool, field, reason string) {
-		if !ok {
-			fields = append(fields, FieldError{field, reason})
-		}
-	}
+	var errs validation.Errors
+	check := errs.Check
 	check(skuPattern.MatchString(p.SKU), "sku", "must be 1 to 64 upper-case letters, digits or dashes, starting with a letter or digit")
 	check(p.Name != "" && utf8.RuneCountInString(p.Name) <= MaxNameLen, "name", fmt.Sprintf("must be 1 to %d characters", MaxNameLen))
 	check(utf8.RuneCountInString(p.Description) <= MaxDescriptionLen, "description", fmt.Sprintf("must be at most %d characters", MaxDescriptionLen))
@@ -192,8 +177,5 @@ func (p *Product) validate() error {
 	check(currencyPattern.MatchString(p.Price.Currency), "price.currency", "must be an ISO 4217 code such as USD")
 	check(ValidSlug(p.Category), "category", "must be a category slug")
 	check(p.Stock >= 0 && p.Stock <= MaxStock, "stock", fmt.Sprintf("must be between 0 and %d", MaxStock))
-	if fields != nil {
-		return &ValidationError{fields}
-	}
-	return nil
+	return errs.Err()
 }

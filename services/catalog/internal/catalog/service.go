@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Service carries out the catalog's use cases on a Store.
@@ -46,10 +48,10 @@ func (s *Service) Product(ctx context.Context, id string) (Product, error) {
 // Products returns a page of active products.
 func (s *Service) Products(ctx context.Context, q Query) (Page, error) {
 	if q.Limit < 1 || q.Limit > MaxLimit {
-		return Page{}, &ValidationError{[]FieldError{{"limit", fmt.Sprintf("must be between 1 and %d", MaxLimit)}}}
+		return Page{}, validation.Field("limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
 	}
 	if q.After != "" && !validID(q.After) {
-		return Page{}, &ValidationError{[]FieldError{{"cursor", "is not a cursor this API issued"}}}
+		return Page{}, validation.Field("cursor", "is not a cursor this API issued")
 	}
 	return s.store.Products(ctx, q)
 }

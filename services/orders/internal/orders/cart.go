@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Line is one product in a cart or an order, with the name and unit price
@@ -61,7 +63,7 @@ func total(lines []Line) (Money, bool) {
 // of a product already there and refreshing its name and price.
 func (c *Cart) SetItem(p Product, quantity int, now time.Time) error {
 	if quantity < 1 || quantity > MaxQuantity {
-		return invalid("quantity", fmt.Sprintf("must be between 1 and %d", MaxQuantity))
+		return validation.Field("quantity", fmt.Sprintf("must be between 1 and %d", MaxQuantity))
 	}
 	if !p.Active {
 		return fmt.Errorf("%w: %s", ErrProductUnavailable, p.ID)

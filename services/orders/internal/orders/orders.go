@@ -11,12 +11,14 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Errors returned by the domain. Adapters translate driver errors into them.
 var (
 	ErrNotFound           = errors.New("order not found")
-	ErrInvalid            = errors.New("invalid request")
+	ErrInvalid            = validation.ErrInvalid
 	ErrUnknownProduct     = errors.New("the catalog has no such product")
 	ErrProductUnavailable = errors.New("the product is no longer sold")
 	ErrCurrencyMismatch   = errors.New("every item of a cart must be priced in the same currency")
@@ -43,28 +45,11 @@ type Money struct {
 	Currency string
 }
 
-// FieldError names one invalid field of a request and why.
-type FieldError struct {
-	Field  string // the field's JSON name, e.g. "shippingAddress.city"
-	Reason string
-}
+// FieldError names one invalid field and why.
+type FieldError = validation.FieldError
 
 // ValidationError lists every invalid field. It matches ErrInvalid.
-type ValidationError struct{ Fields []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + " " + f.Reason
-	}
-	return "invalid request: " + strings.Join(parts, "; ")
-}
-
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
-
-func invalid(field, reason string) *ValidationError {
-	return &ValidationError{[]FieldError{{field, reason}}}
-}
+type ValidationError = validation.Error
 
 // ValidProductID reports whether id can name a catalog product: 1 to 64
 // letters, digits, '-' or '_'. Checking it early keeps odd strings out of
@@ -98,14 +83,10 @@ func ParseAddress(a Address) (Address, error) {
 		City: strings.TrimSpace(a.City), PostalCode: strings.TrimSpace(a.PostalCode),
 		Country: strings.ToUpper(strings.TrimSpace(a.Country)),
 	}
-	var errs []FieldError
+	var errs validation.Errors
 	check := func(field, v string, required bool, max int) {
-		switch {
-		case required && v == "":
-			errs = append(errs, FieldError{"shippingAddress." + field, "is required"})
-		case utf8.RuneCountInString(v) > max:
-			errs = append(errs, FieldError{"shippingAddress." + field, fmt.Sprintf("must be at most %d characters", max)})
-		}
+		errs.Check(!required || v != "", "shippingAddress."+field, "is required")
+		errs.Check(utf8.RuneCountInString(v) <= max, "shippingAddress."+field, fmt.Sprintf("must be at most %d characters", max))
 	}
 	check("name", a.Name, true, 200)
 	check("line1", a.Line1, true, 200)
@@ -113,10 +94,10 @@ func ParseAddress(a Address) (Address, error) {
 	check("city", a.City, true, 100)
 	check("postalCode", a.PostalCode, true, 20)
 	if len(a.Country) != 2 || a.Country[0] < 'A' || a.Country[0] > 'Z' || a.Country[1] < 'A' || a.Country[1] > 'Z' {
-		errs = append(errs, FieldError{"shippingAddress.country", "must be an ISO 3166-1 alpha-2 country code"})
+		errs.Check(false, "shippingAddress.country", "must be an ISO 3166-1 alpha-2 country code")
 	}
-	if errs != nil {
-		return Address{}, &ValidationError{errs}
+	if err := errs.Err(); err != nil {
+		return Address{}, err
 	}
 	return a, nil
 }

@@ -164,7 +164,7 @@ func TestValidationError(t *testing.T) {
 		{Field: "quantity", Reason: "must be between 1 and 99"},
 		{Field: "shippingAddress.city", Reason: "is required"},
 	}}
-	if got, want := err.Error(), "invalid request: quantity must be between 1 and 99; shippingAddress.city is required"; got != want {
+	if got, want := err.Error(), "invalid input: quantity must be between 1 and 99; shippingAddress.city is required"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	if !errors.Is(err, orders.ErrInvalid) {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"example.com/quartet/packages/validation"
 )
 
 // lookupConcurrency bounds the catalog requests made at once while pricing
@@ -48,7 +50,7 @@ func (s *Service) SetCartItem(ctx context.Context, customerID, productID string,
 		return Cart{}, fmt.Errorf("%w: %q", ErrUnknownProduct, productID)
 	}
 	if quantity < 1 || quantity > MaxQuantity {
-		return Cart{}, invalid("quantity", fmt.Sprintf("must be between 1 and %d", MaxQuantity))
+		return Cart{}, validation.Field("quantity", fmt.Sprintf("must be between 1 and %d", MaxQuantity))
 	}
 	p, err := s.catalog.Product(ctx, productID)
 	if err != nil {
@@ -114,7 +116,7 @@ type PlaceOrder struct {
 // sells a product of the cart. After any error the key may be used again.
 func (s *Service) PlaceOrder(ctx context.Context, req PlaceOrder, respond func(Order) (Response, error)) (res Response, replayed bool, err error) {
 	if !ValidIdempotencyKey(req.IdempotencyKey) {
-		return Response{}, false, invalid("Idempotency-Key", "must be 1 to 128 visible ASCII characters")
+		return Response{}, false, validation.Field("Idempotency-Key", "must be 1 to 128 visible ASCII characters")
 	}
 	shipping, err := ParseAddress(req.Shipping)
 	if err != nil {
@@ -214,10 +216,10 @@ func (s *Service) Order(ctx context.Context, customerID, id string) (Order, erro
 // Orders returns a page of the customer's orders, newest first.
 func (s *Service) Orders(ctx context.Context, q Query) (Page, error) {
 	if q.Limit < 1 || q.Limit > MaxLimit {
-		return Page{}, invalid("limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
+		return Page{}, validation.Field("limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
 	}
 	if q.After != "" && !validOrderID(q.After) {
-		return Page{}, invalid("cursor", "is not a cursor this API issued")
+		return Page{}, validation.Field("cursor", "is not a cursor this API issued")
 	}
 	return s.store.Orders(ctx, q)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Errors returned by the reviews domain. Adapters translate driver errors
@@ -21,7 +23,7 @@ var (
 	ErrOwnReview       = errors.New("customers cannot vote their own review helpful")
 	ErrNotAuthor       = errors.New("only the review's author may do this")
 	ErrVersionMismatch = errors.New("the review was changed since it was read")
-	ErrInvalid         = errors.New("invalid review")
+	ErrInvalid         = validation.ErrInvalid
 )
 
 // Limits enforced by NewReview.Create and Patch.Apply, in characters.
@@ -64,24 +66,11 @@ type NewReview struct {
 	VerifiedPurchase bool
 }
 
-// FieldError names one invalid field of a review and why.
-type FieldError struct {
-	Field  string // the field's JSON name, e.g. "rating"
-	Reason string
-}
+// FieldError names one invalid field and why.
+type FieldError = validation.FieldError
 
 // ValidationError lists every invalid field. It matches ErrInvalid.
-type ValidationError struct{ Fields []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + " " + f.Reason
-	}
-	return "invalid review: " + strings.Join(parts, "; ")
-}
-
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+type ValidationError = validation.Error
 
 // Create validates n and returns a review at version 1 with no votes.
 func (n NewReview) Create(id string, now time.Time) (Review, error) {
@@ -129,21 +118,14 @@ func (p Patch) Apply(r *Review, now time.Time) error {
 }
 
 func (r *Review) validate() error {
-	var fields []FieldError
-	check := func(ok bool, field, reason string) {
-		if !ok {
-			fields = append(fields, FieldError{field, reason})
-		}
-	}
+	var errs validation.Errors
+	check := errs.Check
 	check(ValidRating(r.Rating), "rating", fmt.Sprintf("must be an integer from %d to %d", MinRating, MaxRating))
 	check(r.Title != "" && utf8.RuneCountInString(r.Title) <= MaxTitleLen, "title", fmt.Sprintf("must be 1 to %d characters", MaxTitleLen))
 	check(utf8.RuneCountInString(r.Body) <= MaxBodyLen, "body", fmt.Sprintf("must be at most %d characters", MaxBodyLen))
 	check(r.Author.Subject != "", "author.subject", "is required")
 	check(r.Author.Name != "" && utf8.RuneCountInString(r.Author.Name) <= MaxAuthorNameLen, "author.name", fmt.Sprintf("must be 1 to %d characters", MaxAuthorNameLen))
-	if fields != nil {
-		return &ValidationError{fields}
-	}
-	return nil
+	return errs.Err()
 }
 
 // ValidRating reports whether n is a star rating.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"example.com/quartet/packages/validation"
 )
 
 // Service carries out the reviews context's use cases on a Store.
@@ -23,7 +25,7 @@ func NewService(store Store) *Service {
 // ErrDuplicateReview when the author has already reviewed the product.
 func (s *Service) CreateReview(ctx context.Context, n NewReview) (Review, error) {
 	if !ValidID(n.ProductID) {
-		return Review{}, &ValidationError{[]FieldError{{"productId", "must be a product id"}}}
+		return Review{}, validation.Field("productId", "must be a product id")
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
@@ -49,18 +51,13 @@ func (s *Service) Review(ctx context.Context, id string) (Review, error) {
 
 // Reviews returns a page of a product's reviews.
 func (s *Service) Reviews(ctx context.Context, q Query) (Page, error) {
-	var fields []FieldError
-	if q.Limit < 1 || q.Limit > MaxLimit {
-		fields = append(fields, FieldError{"limit", fmt.Sprintf("must be between 1 and %d", MaxLimit)})
-	}
-	if _, ok := ParseSort(string(q.Sort)); !ok || q.Sort == "" {
-		fields = append(fields, FieldError{"sort", "must be newest, helpful or rating"})
-	}
-	if q.After != nil && !ValidID(q.After.ID) {
-		fields = append(fields, FieldError{"cursor", "is not a cursor this API issued"})
-	}
-	if fields != nil {
-		return Page{}, &ValidationError{fields}
+	var errs validation.Errors
+	errs.Check(q.Limit >= 1 && q.Limit <= MaxLimit, "limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
+	_, ok := ParseSort(string(q.Sort))
+	errs.Check(ok && q.Sort != "", "sort", "must be newest, helpful or rating")
+	errs.Check(q.After == nil || ValidID(q.After.ID), "cursor", "is not a cursor this API issued")
+	if err := errs.Err(); err != nil {
+		return Page{}, err
 	}
 	if !ValidID(q.ProductID) {
 		return Page{}, nil // no product has this id, so it has no reviews

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/validation
+
+go 1.26

@@ -1,0 +1,59 @@
+// Package validation reports everything that is wrong with a value a client
+// sent, field by field, so that an API can answer with one problem that
+// points at every invalid member instead of one complaint per round trip.
+//
+// Domains declare their rules with Check and return Err; handlers recognise
+// *Error (or ErrInvalid) and turn its fields into problem pointers.
+package validation
+
+import (
+	"errors"
+	"strings"
+)
+
+// ErrInvalid matches every *Error.
+var ErrInvalid = errors.New("invalid input")
+
+// FieldError names one invalid field and why it is invalid.
+type FieldError struct {
+	Field  string // the field's JSON name; nested fields joined with dots: "price.currency"
+	Reason string // completes the sentence "<field> ...": "must be an ISO 4217 code"
+}
+
+// Error lists every invalid field of a value. errors.Is(err, ErrInvalid)
+// holds for it.
+type Error struct{ Fields []FieldError }
+
+func (e *Error) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + " " + f.Reason
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Is reports whether target is ErrInvalid.
+func (e *Error) Is(target error) bool { return target == ErrInvalid }
+
+// Field returns an Error about a single field.
+func Field(field, reason string) *Error {
+	return &Error{Fields: []FieldError{{Field: field, Reason: reason}}}
+}
+
+// Errors collects field errors while a value is checked.
+type Errors []FieldError
+
+// Check records that field is invalid, for reason, unless ok.
+func (es *Errors) Check(ok bool, field, reason string) {
+	if !ok {
+		*es = append(*es, FieldError{Field: field, Reason: reason})
+	}
+}
+
+// Err returns the collected errors as an *Error, or nil when there are none.
+func (es Errors) Err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return &Error{Fields: es}
+}
