@@ -3,10 +3,9 @@ module example.com/quartet/packages/mysqltest
 go 1.26
 
 require (
+	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/testenv v0.0.0
-	github.com/dolthub/go-mysql-server v0.20.0
 	github.com/go-sql-driver/mysql v1.10.1
-	github.com/sirupsen/logrus v1.8.1
 )
 
 require (
@@ -14,6 +13,7 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dolthub/flatbuffers/v23 v23.3.3-dh.2 // indirect
 	github.com/dolthub/go-icu-regex v0.0.0-20250327004329-6799764f2dad // indirect
+	github.com/dolthub/go-mysql-server v0.20.0 // indirect
 	github.com/dolthub/jsonpath v0.0.2-0.20240227200619-19675ab05c71 // indirect
 	github.com/dolthub/vitess v0.0.0-20250512224608-8fb9c6ea092c // indirect
 	github.com/go-kit/kit v0.10.0 // indirect
@@ -23,6 +23,7 @@ require (
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/shopspring/decimal v1.3.1 // indirect
+	github.com/sirupsen/logrus v1.8.1 // indirect
 	github.com/tetratelabs/wazero v1.8.2 // indirect
 	go.opentelemetry.io/otel v1.34.0 // indirect
 	go.opentelemetry.io/otel/trace v1.34.0 // indirect
@@ -38,11 +39,7 @@ require (
 	gopkg.in/src-d/go-errors.v1 v1.0.0 // indirect
 )
 
-replace example.com/quartet/packages/testenv => ../testenv
-
-// go-mysql-server's dependencies pin google.golang.org/genproto from before
-// googleapis/rpc moved into a module of its own, so next to a newer grpc (as
-// in the workspace, through packages/embeddedferret) both provide the same
-// packages and the build fails with "ambiguous import". The replacement is
-// the first version after the split that the other modules already use.
-replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
+replace (
+	example.com/quartet/packages/embeddedmysql => ../embeddedmysql
+	example.com/quartet/packages/testenv => ../testenv
+)

@@ -9,7 +9,8 @@
 // safe for parallel tests and for parallel test binaries sharing one
 // server, and drop it when the test ends.
 //
-// The embedded server (github.com/dolthub/go-mysql-server, in memory) needs
+// The embedded server (github.com/dolthub/go-mysql-server, in memory,
+// started by example.com/quartet/packages/embeddedmysql) needs
 // nothing installed, but it does not isolate concurrent transactions: it
 // loses concurrent updates. Concurrency and locking tests must run on
 // External.
@@ -20,19 +21,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	gms "github.com/dolthub/go-mysql-server"
-	"github.com/dolthub/go-mysql-server/memory"
-	"github.com/dolthub/go-mysql-server/server"
-	gmssql "github.com/dolthub/go-mysql-server/sql"
 	"github.com/go-sql-driver/mysql"
-	"github.com/sirupsen/logrus"
 
+	"example.com/quartet/packages/embeddedmysql"
 	"example.com/quartet/packages/testenv"
 )
 
@@ -72,24 +68,11 @@ func Embedded(tb testing.TB) string {
 // embeddedServer starts the embedded server once and returns the DSN of
 // its root user.
 var embeddedServer = sync.OnceValues(func() (string, error) {
-	// go-mysql-server logs every connection through logrus at info level.
-	logrus.SetLevel(logrus.WarnLevel)
-	provider := memory.NewDBProvider()
-	engine := gms.NewDefault(provider)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := embeddedmysql.Start(embeddedmysql.Options{})
 	if err != nil {
 		return "", err
 	}
-	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: ln}
-	srv, err := server.NewServer(cfg, engine, gmssql.NewContext, memory.NewSessionBuilder(provider), nil)
-	if err != nil {
-		ln.Close()
-		return "", err
-	}
-	go func() { _ = srv.Start() }()
-	dsn := mysql.NewConfig()
-	dsn.User, dsn.Net, dsn.Addr = "root", "tcp", ln.Addr().String()
-	return dsn.FormatDSN(), nil
+	return srv.DSN(""), nil
 })
 
 // freshDatabase creates a database with a random name on the server at

@@ -11,6 +11,7 @@ require (
 
 require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
@@ -82,3 +83,5 @@ replace example.com/quartet/packages/httproute => ../../packages/httproute
 replace example.com/quartet/packages/mysqlx => ../../packages/mysqlx
 
 replace example.com/quartet/packages/validation => ../../packages/validation
+
+replace example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
