@@ -15,10 +15,9 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
+	"example.com/quartet/services/catalog/internal/mysql"
 	"example.com/quartet/services/catalog/internal/postgres"
 	"example.com/quartet/services/catalog/internal/seed"
 )
@@ -29,55 +28,109 @@ import (
 //go:embed openapi.yaml
 var OpenAPI []byte
 
+// Database engines the catalog runs on.
+const (
+	EnginePostgres = "postgres" // RDS or Aurora PostgreSQL, through pgx
+	EngineMySQL    = "mysql"    // RDS or Aurora MySQL, or MariaDB, through go-sql-driver/mysql
+)
+
 // Config is everything the context needs to run.
 type Config struct {
-	// DatabaseURL is a postgres:// URL. Pool settings such as pool_max_conns
-	// may be given as URL parameters.
+	// Engine is EnginePostgres or EngineMySQL; "" means EnginePostgres.
+	Engine string
+	// DatabaseURL locates the database. For postgres, a postgres:// URL
+	// whose parameters may set pool_max_conns, statement_timeout and
+	// lock_timeout. For mysql, a go-sql-driver DSN
+	// (user:pass@tcp(host:3306)/catalog?tls=true) or a mysql:// URL.
 	DatabaseURL string
 }
 
-// ConfigFromEnv reads the configuration from the environment: DATABASE_URL.
+// ConfigFromEnv reads the configuration from the environment:
+// CATALOG_DB_ENGINE (postgres, the default, or mysql) and DATABASE_URL.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{DatabaseURL: getenv("DATABASE_URL")}
+	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
+	if cfg.Engine == "" {
+		cfg.Engine = EnginePostgres
+	}
+	if err := checkEngine(cfg.Engine); err != nil {
+		return Config{}, fmt.Errorf("CATALOG_DB_ENGINE: %w", err)
+	}
 	if cfg.DatabaseURL == "" {
 		return Config{}, errors.New("DATABASE_URL is not set")
 	}
 	return cfg, nil
 }
 
+func checkEngine(engine string) error {
+	switch engine {
+	case "", EnginePostgres, EngineMySQL:
+		return nil
+	}
+	return fmt.Errorf("unknown database engine %q: want %q or %q", engine, EnginePostgres, EngineMySQL)
+}
+
 // App is an assembled catalog context.
 type App struct {
-	pool    *pgxpool.Pool
-	store   *postgres.Store
+	db      database
 	service *domain.Service
 	handler http.Handler
+}
+
+// database is the store of one engine and what the App does with its
+// connections besides serving requests.
+type database struct {
+	store   domain.Store
+	migrate func(context.Context) error
+	close   func()
 }
 
 // New connects to the database and assembles the context. It does not
 // migrate: that is an explicit step (Migrate), never part of a cold start.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
-	pool, err := postgres.NewPool(ctx, cfg.DatabaseURL)
+	db, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("catalog database: %w", err)
 	}
-	store := postgres.NewStore(pool)
-	service := domain.NewService(store)
-	return &App{
-		pool:    pool,
-		store:   store,
-		service: service,
-		handler: httpapi.New(service, logger),
-	}, nil
+	service := domain.NewService(db.store)
+	return &App{db: db, service: service, handler: httpapi.New(service, logger)}, nil
+}
+
+// openDatabase opens the store of cfg.Engine. Neither engine contacts the
+// server before the first request.
+func openDatabase(ctx context.Context, cfg Config) (database, error) {
+	switch cfg.Engine {
+	case "", EnginePostgres:
+		pool, err := postgres.NewPool(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return database{}, err
+		}
+		return database{
+			store:   postgres.NewStore(pool),
+			migrate: func(ctx context.Context) error { return postgres.Migrate(ctx, pool) },
+			close:   pool.Close,
+		}, nil
+	case EngineMySQL:
+		db, err := mysql.Open(cfg.DatabaseURL)
+		if err != nil {
+			return database{}, err
+		}
+		return database{
+			store:   mysql.NewStore(db),
+			migrate: func(ctx context.Context) error { return mysql.Migrate(ctx, db) },
+			close:   func() { _ = db.Close() },
+		}, nil
+	}
+	return database{}, checkEngine(cfg.Engine)
 }
 
 // Handler returns the context's HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
 // Migrate brings the database schema up to date.
-func (a *App) Migrate(ctx context.Context) error { return postgres.Migrate(ctx, a.pool) }
+func (a *App) Migrate(ctx context.Context) error { return a.db.migrate(ctx) }
 
 // Seed loads the demo data; running it again adds nothing.
-func (a *App) Seed(ctx context.Context) error { return seed.Run(ctx, a.service, a.store) }
+func (a *App) Seed(ctx context.Context) error { return seed.Run(ctx, a.service, a.db.store) }
 
 // Close releases the database connections.
-func (a *App) Close() { a.pool.Close() }
+func (a *App) Close() { a.db.close() }

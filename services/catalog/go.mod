@@ -7,19 +7,53 @@ require (
 	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
+	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/mysqlx v0.0.0
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
+	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 )
 
 require (
+	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
+	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/dolthub/flatbuffers/v23 v23.3.3-dh.2 // indirect
+	github.com/dolthub/go-icu-regex v0.0.0-20250327004329-6799764f2dad // indirect
+	github.com/dolthub/go-mysql-server v0.20.0 // indirect
+	github.com/dolthub/jsonpath v0.0.2-0.20240227200619-19675ab05c71 // indirect
+	github.com/dolthub/vitess v0.0.0-20250512224608-8fb9c6ea092c // indirect
+	github.com/go-kit/kit v0.10.0 // indirect
+	github.com/hashicorp/golang-lru v0.5.4 // indirect
+	github.com/lestrrat-go/strftime v1.0.4 // indirect
+	github.com/pkg/errors v0.9.1 // indirect
+	github.com/pmezard/go-difflib v1.0.0 // indirect
+	github.com/shopspring/decimal v1.3.1 // indirect
+	github.com/sirupsen/logrus v1.8.1 // indirect
+	github.com/tetratelabs/wazero v1.8.2 // indirect
+	go.opentelemetry.io/otel v1.34.0 // indirect
+	go.opentelemetry.io/otel/trace v1.34.0 // indirect
+	golang.org/x/mod v0.38.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/telemetry v0.0.0-20260708182218-49f421fb7959 // indirect
+	golang.org/x/tools v0.48.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20250512202823-5a2f75b736a9 // indirect
+	google.golang.org/grpc v1.72.0 // indirect
+	google.golang.org/protobuf v1.36.6 // indirect
+	gopkg.in/src-d/go-errors.v1 v1.0.0 // indirect
+)
+
+require (
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
+	example.com/quartet/packages/validation v0.0.0
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
 	github.com/fergusstrange/embedded-postgres v1.34.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
@@ -40,12 +74,18 @@ replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
+	example.com/quartet/packages/httproute => ../../packages/httproute
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
+	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/testenv => ../../packages/testenv
 )
+
+replace example.com/quartet/packages/validation => ../../packages/validation
