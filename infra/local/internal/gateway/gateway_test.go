@@ -24,7 +24,6 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/golang-jwt/jwt/v5"
 
-	"example.com/quartet/infra/local/internal/devtoken"
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/packages/lambdahttp"
 )
@@ -154,23 +153,22 @@ func (rec *recorder) last(t *testing.T) events.APIGatewayV2HTTPRequest {
 
 // fixture is a gateway in front of the echo handler, over real HTTP.
 type fixture struct {
-	url       string
-	rec       *recorder
-	authority *devtoken.Authority
-	key       ed25519.PrivateKey
-	log       *bytes.Buffer
+	url    string
+	rec    *recorder
+	issuer *testIssuer
+	log    *bytes.Buffer
 }
 
 func newFixture(t *testing.T, webDir string) *fixture {
 	t.Helper()
-	_, key, err := ed25519.GenerateKey(nil)
+	f := &fixture{rec: &recorder{}, issuer: newTestIssuer(t), log: &bytes.Buffer{}}
+	verifier, err := gateway.NewJWTAuthorizer(gateway.JWTConfig{Issuer: f.issuer.url, Audience: []string{testAudience}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{rec: &recorder{}, authority: devtoken.New(key), key: key, log: &bytes.Buffer{}}
 	h, err := gateway.New(gateway.Config{
 		Contexts: []gateway.Context{{Name: "echo", Spec: []byte(echoSpec), Handler: f.rec.wrap(lambdahttp.Adapt(echo()))}},
-		Verifier: f.authority,
+		Verifier: verifier,
 		Logger:   slog.New(slog.NewJSONHandler(&lockedWriter{w: f.log}, nil)),
 		WebDir:   webDir,
 	})
@@ -442,29 +440,15 @@ func TestNotFound(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	f := newFixture(t, "")
 	now := time.Now()
-	_, otherKey, _ := ed25519.GenerateKey(nil)
+	otherKey, otherKid := newKey(t)
+	other := newTestIssuer(t)
+	key, kid := f.issuer.key, f.issuer.kid
 
-	valid := func(claims jwt.MapClaims) jwt.MapClaims {
-		c := jwt.MapClaims{"iss": devtoken.Issuer, "aud": devtoken.Audience, "sub": "u1", "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
-		maps.Copy(c, claims)
-		return c
-	}
-	sign := func(method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
-		tok := jwt.NewWithClaims(method, claims)
-		tok.Header["kid"] = f.authority.KeyID()
-		s, err := tok.SignedString(key)
-		if err != nil {
-			t.Fatalf("sign %s token: %v", method.Alg(), err)
-		}
-		return s
-	}
-	mint := func(a *devtoken.Authority, at time.Time) string {
-		s, err := a.Mint("u1", []string{"customer"}, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	valid := func(claims jwt.MapClaims) jwt.MapClaims { return f.issuer.claims("u1", now, claims) }
+	good := sign(t, jwt.SigningMethodEdDSA, key, kid, valid(nil))
+	dot := strings.LastIndex(good, ".")
+	tamperedPayload := sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"roles": []string{"admin"}}))
+	tampered := tamperedPayload[:dot] + good[dot:] // other claims, the first token's signature
 
 	tests := []struct {
 		name          string
@@ -475,14 +459,20 @@ func TestUnauthorized(t *testing.T) {
 		{"empty bearer", "Bearer ", "Bearer"},
 		{"garbage", "Bearer not-a-jwt", `Bearer error="invalid_token"`},
 		{"other scheme", "Basic dXNlcjpwYXNz", `Bearer error="invalid_token"`},
-		{"bad signature", "Bearer " + sign(jwt.SigningMethodEdDSA, otherKey, valid(nil)), `Bearer error="invalid_token"`},
-		{"other issuer's key", "Bearer " + mint(devtoken.New(otherKey), now), `Bearer error="invalid_token"`},
-		{"expired", "Bearer " + mint(f.authority, now.Add(-2*time.Hour)), `Bearer error="invalid_token"`},
-		{"wrong audience", "Bearer " + sign(jwt.SigningMethodEdDSA, f.key, valid(jwt.MapClaims{"aud": "someone-else"})), `Bearer error="invalid_token"`},
-		{"wrong issuer", "Bearer " + sign(jwt.SigningMethodEdDSA, f.key, valid(jwt.MapClaims{"iss": "evil"})), `Bearer error="invalid_token"`},
-		{"no expiry", "Bearer " + sign(jwt.SigningMethodEdDSA, f.key, valid(jwt.MapClaims{"exp": nil})), `Bearer error="invalid_token"`},
-		{"alg none", "Bearer " + sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, valid(nil)), `Bearer error="invalid_token"`},
-		{"alg HS256 keyed with the public key", "Bearer " + sign(jwt.SigningMethodHS256, []byte(f.key.Public().(ed25519.PublicKey)), valid(nil)), `Bearer error="invalid_token"`},
+		{"bad signature", "Bearer " + sign(t, jwt.SigningMethodEdDSA, otherKey, kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"tampered claims", "Bearer " + tampered, `Bearer error="invalid_token"`},
+		{"unknown key", "Bearer " + sign(t, jwt.SigningMethodEdDSA, otherKey, otherKid, valid(nil)), `Bearer error="invalid_token"`},
+		{"no key id", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, "", valid(nil)), `Bearer error="invalid_token"`},
+		{"other issuer's token", "Bearer " + other.token(t, "u1", []string{"customer"}, now), `Bearer error="invalid_token"`},
+		{"expired", "Bearer " + f.issuer.token(t, "u1", []string{"customer"}, now.Add(-time.Hour)), `Bearer error="invalid_token"`},
+		{"not yet valid", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"nbf": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
+		{"issued in the future", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"iat": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
+		{"wrong audience", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"aud": "someone-else"})), `Bearer error="invalid_token"`},
+		{"no audience", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"aud": nil})), `Bearer error="invalid_token"`},
+		{"wrong issuer", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"iss": "evil"})), `Bearer error="invalid_token"`},
+		{"no expiry", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"exp": nil})), `Bearer error="invalid_token"`},
+		{"alg none", "Bearer " + sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg HS256 keyed with the public key", "Bearer " + sign(t, jwt.SigningMethodHS256, []byte(key.Public().(ed25519.PublicKey)), kid, valid(nil)), `Bearer error="invalid_token"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -519,10 +509,7 @@ func TestUnauthorized(t *testing.T) {
 
 func TestAuthorized(t *testing.T) {
 	f := newFixture(t, "")
-	token, err := f.authority.Mint("user-1", []string{"admin", "customer"}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := f.issuer.token(t, "user-1", []string{"admin", "customer"}, time.Now())
 	for _, authorization := range []string{"Bearer " + token, "bearer " + token, token} {
 		resp, body := f.do(t, http.MethodGet, "/v1/me", nil, http.Header{"Authorization": {authorization}})
 		if resp.StatusCode != http.StatusOK {
@@ -533,7 +520,7 @@ func TestAuthorized(t *testing.T) {
 			t.Fatalf("handler saw authorizer %+v, want JWT claims", got.Authorizer)
 		}
 		claims := got.Authorizer.JWT.Claims
-		for name, want := range map[string]string{"sub": "user-1", "roles": "[admin customer]", "iss": devtoken.Issuer, "aud": devtoken.Audience} {
+		for name, want := range map[string]string{"sub": "user-1", "roles": "[admin customer]", "iss": f.issuer.url, "aud": testAudience} {
 			if claims[name] != want {
 				t.Errorf("claim %s = %q, want %q (all claims %v)", name, claims[name], want, claims)
 			}
@@ -549,10 +536,7 @@ func TestAuthorized(t *testing.T) {
 
 func TestPublicRouteIgnoresTokens(t *testing.T) {
 	f := newFixture(t, "")
-	token, err := f.authority.Mint("user-1", nil, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := f.issuer.token(t, "user-1", nil, time.Now())
 	for _, authorization := range []string{"Bearer " + token, "Bearer not-a-jwt"} {
 		resp, body := f.do(t, http.MethodGet, "/v1/things/1", nil, http.Header{"Authorization": {authorization}})
 		if resp.StatusCode != http.StatusOK {

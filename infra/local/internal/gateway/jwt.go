@@ -1,0 +1,283 @@
+package gateway
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// DiscoveryPath is where an issuer serves its OpenID discovery document,
+// relative to the issuer URL.
+const DiscoveryPath = "/.well-known/openid-configuration"
+
+// The defaults of JWTConfig.
+const (
+	// DefaultKeysTTL is how long fetched keys are used before they are
+	// fetched again: API Gateway caches an issuer's keys for up to two hours.
+	DefaultKeysTTL = 2 * time.Hour
+	// DefaultRefreshInterval is the shortest interval between two fetches
+	// caused by tokens naming an unknown key, so that forged tokens cannot
+	// make the gateway hammer the issuer.
+	DefaultRefreshInterval = 10 * time.Second
+	// fetchTimeout bounds each fetch of the discovery document or the keys.
+	fetchTimeout = 5 * time.Second
+	// maxDocumentBytes bounds the documents read from the issuer.
+	maxDocumentBytes = 1 << 20
+)
+
+// JWTConfig configures a JWTAuthorizer the way an API Gateway HTTP API's
+// JWT authorizer is configured: an issuer and the audiences it accepts.
+type JWTConfig struct {
+	// Issuer must equal the tokens' "iss". Unless JWKSURL is set, the keys
+	// are found through the issuer's discovery document at
+	// Issuer + DiscoveryPath, as API Gateway finds them.
+	Issuer string
+	// Audience lists the accepted audiences: a token's "aud" (or, when it
+	// has none, its "client_id") must hold one of them.
+	Audience []string
+	// JWKSURL, if set, is the JWKS to use without discovery.
+	JWKSURL string
+	// Client fetches the documents. Nil means a client with a 5 s timeout.
+	Client *http.Client
+	// KeysTTL is how long fetched keys are trusted; 0 means DefaultKeysTTL.
+	KeysTTL time.Duration
+	// RefreshInterval is the shortest interval between fetches caused by
+	// unknown key ids; 0 means DefaultRefreshInterval.
+	RefreshInterval time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// JWTAuthorizer verifies bearer tokens against an issuer's published keys,
+// as API Gateway's JWT authorizer does: the key named by the token's "kid"
+// from the issuer's JWKS (fetched and cached, fetched again for an unknown
+// kid at most once per RefreshInterval), the signature, and the claims iss,
+// aud (or client_id), exp (required), nbf and iat. It is a Verifier.
+//
+// Unlike API Gateway, which takes RSA keys only, it accepts exactly one
+// algorithm: EdDSA with Ed25519 keys, the algorithm accounts signs with.
+// Tokens with "alg": "none", an HMAC or any other algorithm are rejected.
+type JWTAuthorizer struct {
+	cfg    JWTConfig
+	parser *jwt.Parser
+
+	fetchMu sync.Mutex // serializes fetches
+
+	mu          sync.Mutex
+	keys        map[string]ed25519.PublicKey // by kid
+	fetchedAt   time.Time                    // of keys; zero before the first success
+	lastAttempt time.Time                    // of the last fetch, successful or not
+}
+
+// NewJWTAuthorizer returns an authorizer for cfg. It fetches nothing until
+// the first token arrives, so it can be built before the issuer serves.
+func NewJWTAuthorizer(cfg JWTConfig) (*JWTAuthorizer, error) {
+	if cfg.Issuer == "" {
+		return nil, errors.New("gateway: JWT authorizer: no issuer")
+	}
+	if len(cfg.Audience) == 0 {
+		return nil, errors.New("gateway: JWT authorizer: no audience")
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: fetchTimeout}
+	}
+	if cfg.KeysTTL == 0 {
+		cfg.KeysTTL = DefaultKeysTTL
+	}
+	if cfg.RefreshInterval == 0 {
+		cfg.RefreshInterval = DefaultRefreshInterval
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &JWTAuthorizer{
+		cfg: cfg,
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+			jwt.WithIssuer(cfg.Issuer),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithTimeFunc(cfg.Now),
+		),
+	}, nil
+}
+
+// Verify checks token and returns its claims. It implements Verifier.
+func (a *JWTAuthorizer) Verify(ctx context.Context, token string) (map[string]any, error) {
+	claims := jwt.MapClaims{}
+	_, err := a.parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if kid == "" {
+			return nil, errors.New("no kid in the token header")
+		}
+		return a.key(ctx, kid)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jwt: %w", err)
+	}
+	if err := a.checkAudience(claims); err != nil {
+		return nil, fmt.Errorf("jwt: %w", err)
+	}
+	return claims, nil
+}
+
+// checkAudience accepts a token whose "aud" holds an accepted audience or,
+// when it has no "aud", whose "client_id" is one, as API Gateway does.
+func (a *JWTAuthorizer) checkAudience(claims jwt.MapClaims) error {
+	aud, err := claims.GetAudience()
+	if err != nil {
+		return err
+	}
+	if len(aud) == 0 {
+		if id, ok := claims["client_id"].(string); ok && slices.Contains(a.cfg.Audience, id) {
+			return nil
+		}
+		return errors.New("no accepted aud or client_id")
+	}
+	for _, x := range aud {
+		if slices.Contains(a.cfg.Audience, x) {
+			return nil
+		}
+	}
+	return fmt.Errorf("audience %q is not accepted", []string(aud))
+}
+
+// key returns the public key with id kid, fetching the keys when there are
+// none yet, when they are older than KeysTTL, or when kid is unknown and the
+// last fetch is older than RefreshInterval.
+func (a *JWTAuthorizer) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
+	if k, fetch := a.cached(kid); !fetch {
+		if k == nil {
+			return nil, fmt.Errorf("unknown key id %q", kid)
+		}
+		return k, nil
+	}
+
+	a.fetchMu.Lock()
+	defer a.fetchMu.Unlock()
+	// Another request may have fetched while this one waited.
+	if k, fetch := a.cached(kid); !fetch {
+		if k == nil {
+			return nil, fmt.Errorf("unknown key id %q", kid)
+		}
+		return k, nil
+	}
+	keys, err := a.fetch(ctx)
+	now := a.cfg.Now()
+	a.mu.Lock()
+	a.lastAttempt = now
+	if err == nil {
+		a.keys, a.fetchedAt = keys, now
+	}
+	a.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("fetch the issuer's keys: %w", err)
+	}
+	if k := keys[kid]; k != nil {
+		return k, nil
+	}
+	return nil, fmt.Errorf("unknown key id %q", kid)
+}
+
+// cached returns the cached key kid, if any, and whether the keys should be
+// fetched first.
+func (a *JWTAuthorizer) cached(kid string) (ed25519.PublicKey, bool) {
+	now := a.cfg.Now()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	fresh := !a.fetchedAt.IsZero() && now.Sub(a.fetchedAt) < a.cfg.KeysTTL
+	if k := a.keys[kid]; k != nil && fresh {
+		return k, false
+	}
+	if !fresh {
+		return nil, true
+	}
+	return nil, now.Sub(a.lastAttempt) >= a.cfg.RefreshInterval
+}
+
+// fetch reads the JWKS, found through discovery unless JWKSURL is set, and
+// returns its Ed25519 signing keys by kid.
+func (a *JWTAuthorizer) fetch(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
+	defer cancel()
+	jwksURL := a.cfg.JWKSURL
+	if jwksURL == "" {
+		var discovery struct {
+			Issuer  string `json:"issuer"`
+			JWKSURI string `json:"jwks_uri"`
+		}
+		url := strings.TrimSuffix(a.cfg.Issuer, "/") + DiscoveryPath
+		if err := a.get(ctx, url, &discovery); err != nil {
+			return nil, err
+		}
+		if discovery.Issuer != a.cfg.Issuer {
+			return nil, fmt.Errorf("%s: issuer %q, want %q", url, discovery.Issuer, a.cfg.Issuer)
+		}
+		if discovery.JWKSURI == "" {
+			return nil, fmt.Errorf("%s: no jwks_uri", url)
+		}
+		jwksURL = discovery.JWKSURI
+	}
+
+	var set struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Crv string `json:"crv"`
+			X   string `json:"x"`
+			Kid string `json:"kid"`
+			Alg string `json:"alg"`
+			Use string `json:"use"`
+		} `json:"keys"`
+	}
+	if err := a.get(ctx, jwksURL, &set); err != nil {
+		return nil, err
+	}
+	keys := make(map[string]ed25519.PublicKey)
+	for _, k := range set.Keys {
+		if k.Kty != "OKP" || k.Crv != "Ed25519" || k.Kid == "" ||
+			(k.Use != "" && k.Use != "sig") || (k.Alg != "" && k.Alg != jwt.SigningMethodEdDSA.Alg()) {
+			continue // not a key this authorizer verifies with
+		}
+		x, err := base64.RawURLEncoding.DecodeString(k.X)
+		if err != nil || len(x) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%s: key %q: malformed x", jwksURL, k.Kid)
+		}
+		keys[k.Kid] = ed25519.PublicKey(x)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s: no Ed25519 signing key", jwksURL)
+	}
+	return keys, nil
+}
+
+// get fetches a JSON document into v.
+func (a *JWTAuthorizer) get(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := a.cfg.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxDocumentBytes)).Decode(v); err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	return nil
+}

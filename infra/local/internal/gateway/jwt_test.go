@@ -1,0 +1,190 @@
+package gateway_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"example.com/quartet/infra/local/internal/gateway"
+)
+
+// clock is a settable time for the authorizer.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newAuthorizer(t *testing.T, cfg gateway.JWTConfig) *gateway.JWTAuthorizer {
+	t.Helper()
+	a, err := gateway.NewJWTAuthorizer(cfg)
+	if err != nil {
+		t.Fatalf("NewJWTAuthorizer: %v", err)
+	}
+	return a
+}
+
+func TestJWTAuthorizerCachesKeys(t *testing.T) {
+	is := newTestIssuer(t)
+	clk := &clock{now: time.Now()}
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}, Now: clk.Now})
+	ctx := context.Background()
+
+	for range 5 {
+		claims, err := a.Verify(ctx, is.token(t, "u1", []string{"customer"}, clk.Now()))
+		if err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		if claims["sub"] != "u1" {
+			t.Errorf("sub = %v, want u1", claims["sub"])
+		}
+	}
+	if d, j := is.discHits.Load(), is.jwksHits.Load(); d != 1 || j != 1 {
+		t.Errorf("fetched discovery %d and JWKS %d times for 5 tokens, want 1 and 1", d, j)
+	}
+
+	// After the keys' TTL they are fetched again.
+	clk.advance(gateway.DefaultKeysTTL + time.Second)
+	if _, err := a.Verify(ctx, is.token(t, "u1", nil, clk.Now())); err != nil {
+		t.Fatalf("Verify after the TTL: %v", err)
+	}
+	if j := is.jwksHits.Load(); j != 2 {
+		t.Errorf("JWKS fetched %d times after the TTL, want 2", j)
+	}
+}
+
+func TestJWTAuthorizerRefreshesOnUnknownKeyAtMostOncePerInterval(t *testing.T) {
+	is := newTestIssuer(t)
+	clk := &clock{now: time.Now()}
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}, Now: clk.Now})
+	ctx := context.Background()
+	if _, err := a.Verify(ctx, is.token(t, "u1", nil, clk.Now())); err != nil {
+		t.Fatal(err)
+	}
+
+	// A key rotation: the issuer publishes and signs with a new key.
+	rotKey, rotKid := newKey(t)
+	is.publish(rotKey)
+	rotated := sign(t, jwt.SigningMethodEdDSA, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
+
+	// Within the refresh interval of the first fetch, the unknown key is
+	// not fetched for.
+	if _, err := a.Verify(ctx, rotated); err == nil || !strings.Contains(err.Error(), "unknown key") {
+		t.Errorf("Verify within the refresh interval = %v, want an unknown key error", err)
+	}
+	if j := is.jwksHits.Load(); j != 1 {
+		t.Errorf("JWKS fetched %d times, want 1", j)
+	}
+
+	clk.advance(gateway.DefaultRefreshInterval)
+	if _, err := a.Verify(ctx, rotated); err != nil {
+		t.Fatalf("Verify with the rotated key after the interval: %v", err)
+	}
+	// The old key still verifies, and forged kids do not cause fetches.
+	if _, err := a.Verify(ctx, is.token(t, "u1", nil, clk.Now())); err != nil {
+		t.Errorf("Verify with the previous key: %v", err)
+	}
+	forgedKey, forgedKid := newKey(t)
+	for range 10 {
+		a.Verify(ctx, sign(t, jwt.SigningMethodEdDSA, forgedKey, forgedKid, is.claims("u1", clk.Now(), nil)))
+	}
+	if j := is.jwksHits.Load(); j != 2 {
+		t.Errorf("JWKS fetched %d times, want 2", j)
+	}
+}
+
+func TestJWTAuthorizerAudiences(t *testing.T) {
+	is := newTestIssuer(t)
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{"other", testAudience}})
+	now := time.Now()
+	tests := []struct {
+		name  string
+		extra jwt.MapClaims
+		ok    bool
+	}{
+		{"aud string", nil, true},
+		{"aud array with one accepted", jwt.MapClaims{"aud": []string{"x", testAudience}}, true},
+		{"aud array with none accepted", jwt.MapClaims{"aud": []string{"x", "y"}}, false},
+		{"client_id without aud", jwt.MapClaims{"aud": nil, "client_id": "other"}, true},
+		{"client_id ignored with aud", jwt.MapClaims{"aud": "x", "client_id": testAudience}, false},
+		{"neither", jwt.MapClaims{"aud": nil}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := a.Verify(context.Background(), sign(t, jwt.SigningMethodEdDSA, is.key, is.kid, is.claims("u1", now, tt.extra)))
+			if (err == nil) != tt.ok {
+				t.Errorf("Verify = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestJWTAuthorizerJWKSURL(t *testing.T) {
+	is := newTestIssuer(t)
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}, JWKSURL: is.url + "/keys"})
+	if _, err := a.Verify(context.Background(), is.token(t, "u1", nil, time.Now())); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if d := is.discHits.Load(); d != 0 {
+		t.Errorf("discovery fetched %d times with a JWKS URL, want 0", d)
+	}
+}
+
+func TestJWTAuthorizerIssuerProblems(t *testing.T) {
+	is := newTestIssuer(t)
+	token := is.token(t, "u1", nil, time.Now())
+
+	// The discovery document names another issuer.
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"issuer":"https://evil.example","jwks_uri":"` + is.url + `/keys"}`))
+	}))
+	defer liar.Close()
+	// An issuer that is down.
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+
+	for name, tt := range map[string]struct {
+		cfg  gateway.JWTConfig
+		want string
+	}{
+		"discovery names another issuer": {gateway.JWTConfig{Issuer: liar.URL, Audience: []string{testAudience}}, "evil.example"},
+		"issuer unreachable":             {gateway.JWTConfig{Issuer: down.URL, Audience: []string{testAudience}}, "fetch the issuer's keys"},
+		"JWKS not found":                 {gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}, JWKSURL: is.url + "/nothing"}, "404"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAuthorizer(t, tt.cfg)
+			_, err := a.Verify(context.Background(), token)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Verify = %v, want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewJWTAuthorizerErrors(t *testing.T) {
+	for name, cfg := range map[string]gateway.JWTConfig{
+		"no issuer":   {Audience: []string{"a"}},
+		"no audience": {Issuer: "http://127.0.0.1"},
+	} {
+		if _, err := gateway.NewJWTAuthorizer(cfg); err == nil {
+			t.Errorf("%s: NewJWTAuthorizer succeeded, want an error", name)
+		}
+	}
+}
