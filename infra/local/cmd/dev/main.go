@@ -1,15 +1,19 @@
 // Command dev runs the whole system on one machine (`make dev`): the stores
-// (an embedded PostgreSQL server unless DATABASE_URL is set), every bounded
-// context, migrated and seeded, behind a local API Gateway stand-in, and the
+// of the four bounded contexts (embedded stand-ins unless their URLs are
+// set), every context, migrated and seeded, behind a local API Gateway
+// stand-in whose JWT authorizer trusts the tokens accounts issues, and the
 // web app, all on one origin.
 //
 // Usage:
 //
-//	go run ./infra/local/cmd/dev [-addr 127.0.0.1:8080] [-data .data] [-web web/dist]
+//	go run ./infra/local/cmd/dev [-addr 127.0.0.1:8080] [-data .data] [-web web/dist] [-free-ports]
 //
-// Environment: QUARTET_ADDR is the default of -addr; DATABASE_URL selects an
-// existing PostgreSQL server. Data is kept in the data directory across
-// restarts. Ctrl-C or SIGTERM shuts everything down cleanly.
+// Environment: QUARTET_ADDR is the default of -addr. DATABASE_URL (catalog,
+// PostgreSQL), ACCOUNTS_DATABASE_URL (accounts, MySQL/MariaDB),
+// DYNAMODB_ENDPOINT (orders) and MONGODB_URI (reviews) select servers of
+// your own instead of the embedded ones. Data is kept in the data directory
+// across restarts where the store allows. Ctrl-C or SIGTERM shuts
+// everything down cleanly.
 package main
 
 import (
@@ -21,22 +25,27 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
-	"example.com/quartet/infra/local/internal/devtoken"
 	"example.com/quartet/infra/local/internal/gateway"
+	"example.com/quartet/infra/local/internal/portwait"
 	"example.com/quartet/infra/local/internal/system"
 	"example.com/quartet/infra/local/internal/workspace"
 )
 
 // shutdownTimeout bounds the wait for in-flight requests at shutdown.
 const shutdownTimeout = 10 * time.Second
+
+// GatewayURLFile is the file in the data directory where dev records the
+// gateway's URL while it runs, for `make token`.
+const GatewayURLFile = "gateway.url"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -52,10 +61,11 @@ func main() {
 
 // config is the configuration of run, from flags and environment.
 type config struct {
-	addr        string
-	dataDir     string
-	webDir      string // "" when there is no built web app
-	databaseURL string
+	addr      string
+	dataDir   string
+	webDir    string        // "" when there is no built web app
+	stores    system.Stores // the stores given by URL
+	freePorts bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -68,6 +78,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	flags.StringVar(&addr, "addr", addr, "address to listen on (env QUARTET_ADDR)")
 	data := flags.String("data", ".data", "data directory, relative to the repository root")
 	web := flags.String("web", "web/dist", "built web app, relative to the repository root; served if it exists")
+	freePorts := flags.Bool("free-ports", false, "start the embedded stores on free ports instead of the fixed ones (to run beside another make dev; tests)")
 	if err := flags.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -75,7 +86,16 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return config{}, fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
 
-	cfg := config{addr: addr, databaseURL: getenv("DATABASE_URL")}
+	cfg := config{
+		addr: addr,
+		stores: system.Stores{
+			PostgresURL:      getenv("DATABASE_URL"),
+			MySQLDSN:         getenv("ACCOUNTS_DATABASE_URL"),
+			DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
+			MongoURI:         getenv("MONGODB_URI"),
+		},
+		freePorts: *freePorts,
+	}
 	var err error
 	if cfg.dataDir, err = workspace.Path(*data); err != nil {
 		return config{}, err
@@ -109,92 +129,144 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer pgLog.Close()
 
-	authority, err := devtoken.Open(cfg.dataDir)
-	if err != nil {
-		return err
+	// The gateway listens first: its URL is the token issuer, and orders
+	// reaches catalog through it. Until the system is up it answers 503.
+	ln, err := portwait.Listen(ctx, cfg.addr, portwait.Wait)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return portwait.InUse(cfg.addr, "the gateway", "choose another address with -addr or QUARTET_ADDR", portwait.Wait)
 	}
+	if err != nil {
+		return fmt.Errorf("the gateway: %w", err)
+	}
+	gatewayURL := baseURL(ln.Addr().(*net.TCPAddr))
+	var handler atomic.Pointer[http.Handler]
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if h := handler.Load(); h != nil {
+				(*h).ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"message":"Service Unavailable"}`)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
 
-	fmt.Fprintln(stdout, "Starting the stores and contexts...")
-	sys, err := system.Start(ctx, system.Config{
-		DataDir:     cfg.dataDir,
-		DatabaseURL: cfg.databaseURL,
-		Logger:      logger,
-		StoreLog:    pgLog,
-	})
-	if err != nil {
-		return err
-	}
+	// Everything stops in reverse: the gateway drains its requests, then
+	// the contexts close and the stores stop.
+	var sys *system.System
+	urlFile := filepath.Join(cfg.dataDir, GatewayURLFile)
 	defer func() {
-		if cerr := sys.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("stop the stores: %w", cerr))
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if serr := srv.Shutdown(shutdownCtx); serr != nil {
+			err = errors.Join(err, fmt.Errorf("shut down the gateway: %w", serr))
+		}
+		if rerr := os.Remove(urlFile); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
+		if sys != nil {
+			if cerr := sys.Close(); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("stop the stores: %w", cerr))
+			}
 		}
 	}()
 
-	handler, err := gateway.New(gateway.Config{
+	ports := system.DefaultPorts
+	if cfg.freePorts {
+		ports = system.Ports{}
+	}
+	fmt.Fprintln(stdout, "Starting the stores and contexts...")
+	sys, err = system.Start(ctx, system.Config{
+		DataDir:    cfg.dataDir,
+		External:   cfg.stores,
+		Ports:      ports,
+		GatewayURL: gatewayURL,
+		Logger:     logger,
+		StoreLog:   pgLog,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while starting
+		}
+		return err
+	}
+
+	// Like API Gateway's JWT authorizer, the gateway trusts the issuer's
+	// published keys: it reads {issuer}/.well-known/openid-configuration
+	// and the JWKS it names over HTTP, here from accounts through the
+	// gateway itself.
+	verifier, err := gateway.NewJWTAuthorizer(gateway.JWTConfig{Issuer: gatewayURL, Audience: []string{system.Audience}})
+	if err != nil {
+		return err
+	}
+	h, err := gateway.New(gateway.Config{
 		Contexts: sys.Contexts,
-		Verifier: authority,
+		Verifier: verifier,
 		Logger:   logger,
 		WebDir:   cfg.webDir,
 	})
 	if err != nil {
 		return err
 	}
+	handler.Store(&h)
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
+	if err := os.WriteFile(urlFile, []byte(gatewayURL+"\n"), 0o644); err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	printBanner(stdout, cfg, "http://"+ln.Addr().String(), sys.Stores.PostgresURL, pgLogPath)
+	printBanner(stdout, cfg, gatewayURL, sys.Running, pgLogPath)
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-
 	fmt.Fprintln(stdout, "Shutting down...")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down the gateway: %w", err)
-	}
 	return nil
 }
 
-// printBanner tells where everything is. The database password is masked.
-func printBanner(w io.Writer, cfg config, gatewayURL, databaseURL, pgLogPath string) {
+// baseURL returns the gateway's URL for clients on this machine: an
+// unspecified address (":8080", "0.0.0.0:8080") is reached at 127.0.0.1.
+func baseURL(addr *net.TCPAddr) string {
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port))
+}
+
+// printBanner tells where everything is. Passwords of stores are masked;
+// the demo accounts' passwords are printed: they are public, local-only
+// credentials.
+func printBanner(w io.Writer, cfg config, gatewayURL string, stores []system.Store, pgLogPath string) {
 	web := "not built: serving the API only"
 	if cfg.webDir != "" {
 		web = "served from " + cfg.webDir
 	}
-	database := redact(databaseURL)
-	if cfg.databaseURL == "" {
-		database += "  (embedded, log in " + pgLogPath + ")"
-	}
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nQuartet is running.\n")
-	fmt.Fprintf(tw, "  gateway\t%s\t(API under /v1/)\n", gatewayURL)
+	fmt.Fprintf(tw, "  gateway\t%s\t(API under /v1/; token issuer, keys at /.well-known/jwks.json)\n", gatewayURL)
 	fmt.Fprintf(tw, "  web app\t%s\n", web)
-	fmt.Fprintf(tw, "  database\t%s\n", database)
 	fmt.Fprintf(tw, "  data\t%s\n", cfg.dataDir)
+	fmt.Fprintf(tw, "Stores:\n")
+	for _, s := range stores {
+		note := s.Note
+		if s.Context == "catalog" && cfg.stores.PostgresURL == "" {
+			note += " (log in " + pgLogPath + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Context, s.Kind, s.Where, note)
+	}
+	fmt.Fprintf(tw, "Demo accounts (sign in with POST /v1/sessions):\n")
+	for _, a := range system.DemoAccounts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Role, a.Email, a.Password)
+	}
 	fmt.Fprintf(tw, "  token\tmake token ROLE=admin\t(or: go run ./infra/local/cmd/token -role admin)\n")
 	fmt.Fprintf(tw, "Press Ctrl-C to stop.\n\n")
 	tw.Flush()
-}
-
-// redact masks the password of a connection URL.
-func redact(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }

@@ -2,7 +2,7 @@
 // contexts need and builds each context's Lambda handler for the gateway.
 //
 // Adding a context to `make dev` takes one entry in contexts, and, if it
-// needs a new kind of store, one field in Stores.
+// needs a new kind of store, one field in Stores and one start in Start.
 package system
 
 import (
@@ -12,30 +12,99 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"strconv"
+
+	"github.com/go-sql-driver/mysql"
 
 	"example.com/quartet/infra/local/internal/gateway"
+	"example.com/quartet/infra/local/internal/portwait"
+	"example.com/quartet/packages/embeddedferret"
+	"example.com/quartet/packages/embeddedmysql"
 	"example.com/quartet/packages/embeddedpg"
 	"example.com/quartet/packages/lambdahttp"
+	"example.com/quartet/services/accounts"
 	"example.com/quartet/services/catalog"
+	"example.com/quartet/services/orders"
+	"example.com/quartet/services/orders/localdynamo"
+	"example.com/quartet/services/reviews"
 )
 
-// postgresPort is the fixed port of the embedded PostgreSQL server, below the
-// ephemeral port range so that it does not collide with outgoing sockets.
-const postgresPort = 15432
+// Audience is the "aud" of the tokens accounts issues locally, and the
+// audience the gateway's JWT authorizer accepts.
+const Audience = "quartet"
+
+// Ports are the fixed ports of the embedded stores. They sit below 32768,
+// the start of the ephemeral port range, so that outgoing sockets never
+// take them. A zero port means a free port chosen at start.
+type Ports struct {
+	Postgres, MySQL, DynamoDB, MongoDB int
+}
+
+// DefaultPorts are the ports of `make dev`.
+var DefaultPorts = Ports{Postgres: 15432, MySQL: 13306, DynamoDB: 18000, MongoDB: 27018}
+
+// The databases the contexts use on their servers.
+const (
+	accountsDatabase = "accounts"
+	reviewsDatabase  = reviews.DefaultDatabase
+)
 
 // Stores holds the connection strings of the local stores, one field per
 // kind of store.
 type Stores struct {
+	// PostgresURL is catalog's PostgreSQL (postgres://).
 	PostgresURL string
+	// MySQLDSN is accounts' MySQL or MariaDB (go-sql-driver DSN or
+	// mysql:// URL).
+	MySQLDSN string
+	// DynamoDBEndpoint is orders' DynamoDB endpoint (http://).
+	DynamoDBEndpoint string
+	// MongoURI is reviews' MongoDB (mongodb://).
+	MongoURI string
+}
+
+// Store describes one running store, for the banner.
+type Store struct {
+	Context string // the context that owns it, such as "catalog"
+	Kind    string // such as "PostgreSQL"
+	Where   string // its connection string, password masked
+	Note    string // embedded or not, and whether its data persists
+}
+
+// DemoAccount is an account accounts seeds, with its password.
+type DemoAccount struct {
+	Role, Email, Password string
+}
+
+// DemoAccounts are the accounts every local system has: accounts' seed.
+var DemoAccounts = []DemoAccount{
+	{Role: "admin", Email: accounts.DemoAdminEmail, Password: accounts.DemoAdminPassword},
+	{Role: "customer", Email: accounts.DemoCustomerEmail, Password: accounts.DemoCustomerPassword},
 }
 
 // app is what every context's public app package provides.
 type app interface {
 	Migrate(ctx context.Context) error
-	Seed(ctx context.Context) error
 	Handler() http.Handler
 	Close()
+}
+
+// seeder is an app with demo data to load at every start; seeding is
+// idempotent.
+type seeder interface {
+	Seed(ctx context.Context) error
+}
+
+// wiring is what a context is opened with.
+type wiring struct {
+	Stores
+	// GatewayURL is the gateway's base URL: the token issuer, and where
+	// one context reaches another's public API, as in AWS.
+	GatewayURL string
+	// DataDir keeps local secrets such as the token signing key.
+	DataDir string
 }
 
 // entry describes one bounded context: its name, its OpenAPI document and
@@ -43,36 +112,78 @@ type app interface {
 type entry struct {
 	name string
 	spec []byte
-	open func(context.Context, Stores, *slog.Logger) (app, error)
+	open func(context.Context, wiring, *slog.Logger) (app, error)
 }
 
-// contexts lists the bounded contexts of the local system.
+// contexts lists the bounded contexts of the local system. accounts comes
+// first: it issues the tokens the others trust.
 func contexts() []entry {
 	return []entry{
 		{
+			name: "accounts",
+			spec: accounts.OpenAPI,
+			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
+				return nonNil(accounts.New(ctx, accounts.Config{
+					DatabaseURL: w.MySQLDSN,
+					Issuer:      w.GatewayURL,
+					Audience:    Audience,
+					Keys:        accounts.KeysInDir(w.DataDir),
+				}, l))
+			},
+		},
+		{
 			name: "catalog",
 			spec: catalog.OpenAPI,
-			open: func(ctx context.Context, s Stores, l *slog.Logger) (app, error) {
-				a, err := catalog.New(ctx, catalog.Config{DatabaseURL: s.PostgresURL}, l)
-				if err != nil {
-					return nil, err // not a typed nil *catalog.App in the interface
-				}
-				return a, nil
+			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
+				return nonNil(catalog.New(ctx, catalog.Config{DatabaseURL: w.PostgresURL}, l))
+			},
+		},
+		{
+			name: "orders",
+			spec: orders.OpenAPI,
+			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
+				return nonNil(orders.New(ctx, orders.Config{
+					DynamoDBEndpoint: w.DynamoDBEndpoint,
+					CatalogAPIURL:    w.GatewayURL, // catalog's public API, through the gateway
+				}, l))
+			},
+		},
+		{
+			name: "reviews",
+			spec: reviews.OpenAPI,
+			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
+				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: reviewsDatabase}, l))
 			},
 		},
 	}
 }
 
+// nonNil returns a as an app, or a nil app (not a typed nil pointer in the
+// interface) with err.
+func nonNil[A app](a A, err error) (app, error) {
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // Config configures Start.
 type Config struct {
-	// DataDir keeps the data of the embedded stores across restarts.
+	// DataDir keeps the data of the embedded stores and the token signing
+	// key across restarts.
 	DataDir string
-	// DatabaseURL, if set, is a PostgreSQL server to use instead of the
-	// embedded one.
-	DatabaseURL string
-	// Logger is handed to every context. Nil discards their logs.
+	// External lists stores to use instead of the embedded ones; each
+	// empty field starts the embedded stand-in.
+	External Stores
+	// Ports are the embedded stores' ports; zero ports are chosen free.
+	Ports Ports
+	// GatewayURL is the base URL the gateway serves at, such as
+	// http://127.0.0.1:8080: the tokens' issuer, and the URL through which
+	// orders reads catalog.
+	GatewayURL string
+	// Logger is handed to every context and store. Nil discards their logs.
 	Logger *slog.Logger
-	// StoreLog receives the output of the embedded stores.
+	// StoreLog receives the output of the embedded PostgreSQL server.
 	StoreLog io.Writer
 }
 
@@ -80,51 +191,49 @@ type Config struct {
 type System struct {
 	// Stores are the stores the contexts use.
 	Stores Stores
+	// Running describes them, in the order of contexts.
+	Running []Store
 	// Contexts are the contexts' handlers, ready for gateway.New.
 	Contexts []gateway.Context
 
-	apps     []app
-	postgres *embeddedpg.Server // nil when DatabaseURL was given
+	closers []func() error // in the order things were started
 }
 
 // Start starts the stores, then opens, migrates and seeds every context. The
 // caller must call Close, which undoes all of it; on error Start undoes what
 // it did itself.
 func Start(ctx context.Context, cfg Config) (_ *System, err error) {
-	s := &System{Stores: Stores{PostgresURL: cfg.DatabaseURL}}
+	if cfg.GatewayURL == "" {
+		return nil, errors.New("system: no gateway URL")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &System{Stores: cfg.External}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, s.Close())
 		}
 	}()
-
-	if s.Stores.PostgresURL == "" {
-		s.postgres, err = embeddedpg.Start(ctx, embeddedpg.Options{
-			DataPath: filepath.Join(cfg.DataDir, "postgres"),
-			Port:     postgresPort,
-			Logger:   cfg.StoreLog,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("start embedded PostgreSQL: %w", err)
-		}
-		s.Stores.PostgresURL = s.postgres.URL("postgres")
+	if err := s.startStores(ctx, cfg, logger); err != nil {
+		return nil, err
 	}
 
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir}
 	for _, e := range contexts() {
-		a, err := e.open(ctx, s.Stores, logger.With("context", e.name))
+		a, err := e.open(ctx, w, logger.With("context", e.name))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", e.name, err)
 		}
-		s.apps = append(s.apps, a)
+		s.closers = append(s.closers, func() error { a.Close(); return nil })
 		if err := a.Migrate(ctx); err != nil {
 			return nil, fmt.Errorf("migrate %s: %w", e.name, err)
 		}
-		if err := a.Seed(ctx); err != nil {
-			return nil, fmt.Errorf("seed %s: %w", e.name, err)
+		if sd, ok := a.(seeder); ok {
+			if err := sd.Seed(ctx); err != nil {
+				return nil, fmt.Errorf("seed %s: %w", e.name, err)
+			}
 		}
 		s.Contexts = append(s.Contexts, gateway.Context{
 			Name:    e.name,
@@ -135,17 +244,145 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 	return s, nil
 }
 
-// Close closes every context, then stops the embedded stores.
-func (s *System) Close() error {
-	for _, a := range s.apps {
-		a.Close()
+// startStores starts the embedded stand-in of every store not given in
+// cfg.External, each after waiting for its fixed port to be released by a
+// previous run.
+func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	wait := func(port int, what, env string) error {
+		return portwait.Free(ctx, port, portwait.Wait, what, "set "+env+" to use a server of your own")
 	}
-	s.apps = nil
-	if s.postgres != nil {
-		if err := s.postgres.Stop(); err != nil {
+
+	// accounts: MySQL.
+	if s.Stores.MySQLDSN != "" {
+		s.Running = append(s.Running, Store{"accounts", "MySQL", redactDSN(s.Stores.MySQLDSN), "external (ACCOUNTS_DATABASE_URL)"})
+	} else {
+		if err := wait(cfg.Ports.MySQL, "embedded MySQL (accounts)", "ACCOUNTS_DATABASE_URL"); err != nil {
 			return err
 		}
-		s.postgres = nil
+		srv, err := embeddedmysql.Start(embeddedmysql.Options{
+			Port:      cfg.Ports.MySQL,
+			Databases: []string{accountsDatabase},
+			Logger:    logger.With("store", "go-mysql-server"),
+		})
+		if err != nil {
+			return fmt.Errorf("start the embedded MySQL (go-mysql-server) for accounts: %w", err)
+		}
+		s.closers = append(s.closers, srv.Stop)
+		s.Stores.MySQLDSN = srv.DSN(accountsDatabase)
+		s.Running = append(s.Running, Store{"accounts", "MySQL", s.Stores.MySQLDSN, "embedded go-mysql-server, in memory: accounts other than the demo ones are lost at exit"})
+	}
+
+	// catalog: PostgreSQL.
+	if s.Stores.PostgresURL != "" {
+		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redactURL(s.Stores.PostgresURL), "external (DATABASE_URL)"})
+	} else {
+		if err := wait(cfg.Ports.Postgres, "embedded PostgreSQL (catalog)", "DATABASE_URL"); err != nil {
+			return err
+		}
+		dir := filepath.Join(cfg.DataDir, "postgres")
+		srv, err := embeddedpg.Start(ctx, embeddedpg.Options{DataPath: dir, Port: uint32(cfg.Ports.Postgres), Logger: cfg.StoreLog})
+		if err != nil {
+			return fmt.Errorf("start the embedded PostgreSQL for catalog: %w", err)
+		}
+		s.closers = append(s.closers, srv.Stop)
+		s.Stores.PostgresURL = srv.URL("postgres")
+		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redactURL(s.Stores.PostgresURL), "embedded, data in " + dir})
+	}
+
+	// orders: DynamoDB.
+	if s.Stores.DynamoDBEndpoint != "" {
+		s.Running = append(s.Running, Store{"orders", "DynamoDB", redactURL(s.Stores.DynamoDBEndpoint), "external (DYNAMODB_ENDPOINT)"})
+	} else {
+		if err := wait(cfg.Ports.DynamoDB, "embedded DynamoDB (orders)", "DYNAMODB_ENDPOINT"); err != nil {
+			return err
+		}
+		srv, err := localdynamo.Start(loopback(cfg.Ports.DynamoDB))
+		if err != nil {
+			return fmt.Errorf("start the embedded DynamoDB (minidyn) for orders: %w", err)
+		}
+		s.closers = append(s.closers, srv.Close)
+		s.Stores.DynamoDBEndpoint = srv.URL
+		s.Running = append(s.Running, Store{"orders", "DynamoDB", srv.URL, "embedded minidyn, in memory: carts and orders are lost at exit"})
+	}
+
+	// reviews: MongoDB.
+	if s.Stores.MongoURI != "" {
+		s.Running = append(s.Running, Store{"reviews", "MongoDB", redactURL(s.Stores.MongoURI), "external (MONGODB_URI)"})
+	} else {
+		if err := wait(cfg.Ports.MongoDB, "embedded MongoDB (reviews)", "MONGODB_URI"); err != nil {
+			return err
+		}
+		dir := filepath.Join(cfg.DataDir, "ferretdb")
+		srv, err := embeddedferret.Start(embeddedferret.Options{DataPath: dir, Port: cfg.Ports.MongoDB, Logger: ferretLogger(logger)})
+		if err != nil {
+			return fmt.Errorf("start the embedded MongoDB (FerretDB) for reviews: %w", err)
+		}
+		s.closers = append(s.closers, srv.Stop)
+		s.Stores.MongoURI = srv.URI()
+		s.Running = append(s.Running, Store{"reviews", "MongoDB", redactURL(s.Stores.MongoURI), "embedded FerretDB, data in " + dir})
 	}
 	return nil
+}
+
+// ferretLogger keeps FerretDB's warnings and errors; it logs every
+// connection at info level.
+func ferretLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{l.Handler(), slog.LevelWarn}).With("store", "ferretdb")
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// loopback returns 127.0.0.1:port; port 0 picks a free one.
+func loopback(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
+
+// Close closes every context, then stops the embedded stores, in the
+// reverse order of their start. It returns every error it met.
+func (s *System) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+// redactURL masks the password of a connection URL.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// redactDSN masks the password of a go-sql-driver DSN or mysql:// URL.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme == "mysql" {
+		return u.Redacted()
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return "(unparsable DSN)"
+	}
+	if cfg.Passwd != "" {
+		cfg.Passwd = "xxxxx"
+	}
+	return cfg.FormatDSN()
 }
