@@ -5,6 +5,7 @@
 #   make bench    benchmarks, with ratios against the raw driver calls
 #   make lint     gofmt, go vet and staticcheck
 #   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
+#   make token    an access token of a demo account, from the running make dev
 
 SHELL   := /bin/bash
 ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -63,9 +64,9 @@ build:
 		ls -l $(ROOT)/bin/$$s/bootstrap | awk -v s=$$s '{ printf "%-10s %6.1f MB\n", s, $$5/1048576 }'; \
 	done
 
-## migrate: migrate and seed the catalog database at DATABASE_URL
+## migrate: migrate and seed the catalog database at DATABASE_URL (CATALOG_DB_ENGINE=postgres|mysql)
 migrate:
-	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (make dev migrates its own database)"; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (make dev migrates its own databases)"; exit 1; }
 	go run ./services/catalog/cmd/migrate -seed
 
 ## db-branch, db-promote, db-branch-delete: the accounts database of STAGE on PlanetScale
@@ -78,9 +79,10 @@ db-promote:
 db-branch-delete:
 	$(PSCALE) delete -stage $(STAGE)
 
-## token: print a local dev token, e.g. make token ROLE=admin
+## token: sign in as the demo admin or customer through the running make dev and print the access token
+##        make token ROLE=admin | make token EMAIL=you@example.com PASSWORD=...
 token:
-	@go run ./infra/local/cmd/token -data $(DATA) -role $(or $(ROLE),customer) $(if $(SUB),-sub $(SUB))
+	@go run ./infra/local/cmd/token -data $(DATA) $(if $(EMAIL),-email '$(EMAIL)' -password '$(PASSWORD)',-role $(or $(ROLE),customer))
 
 clean:
 	rm -rf $(ROOT)/bin

@@ -93,7 +93,7 @@ func TestOrders(t *testing.T) {
 		t.Errorf("cart after the order has %d lines, want 0", len(c.Items))
 	}
 	var list struct {
-		Orders []struct {
+		Items []struct {
 			ID     string
 			Status string
 		}
@@ -101,7 +101,7 @@ func TestOrders(t *testing.T) {
 	r = call(t, http.MethodGet, "/v1/orders", customer, nil)
 	want(t, r, http.StatusOK, "GET /v1/orders")
 	r.decode(t, &list)
-	if len(list.Orders) != 1 || list.Orders[0].ID != order.ID {
+	if len(list.Items) != 1 || list.Items[0].ID != order.ID {
 		t.Fatalf("GET /v1/orders = %s, want exactly order %s", r.body, order.ID)
 	}
 	r = call(t, http.MethodGet, "/v1/orders/"+order.ID, customer, nil)
@@ -113,7 +113,7 @@ func TestOrders(t *testing.T) {
 	want(t, call(t, http.MethodPost, "/v1/orders/"+order.ID+"/cancel", other, nil), http.StatusNotFound, "another customer's cancel")
 	r = call(t, http.MethodGet, "/v1/orders", other, nil)
 	r.decode(t, &list)
-	if len(list.Orders) != 0 {
+	if len(list.Items) != 0 {
 		t.Errorf("another customer's GET /v1/orders = %s, want none", r.body)
 	}
 

@@ -58,15 +58,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	password := flags.String("password", "", "the password of -email")
 	gatewayURL := flags.String("gateway", "", "the gateway's URL (default: the one make dev recorded in -data, else http://$QUARTET_ADDR, else http://127.0.0.1:8080)")
 	data := flags.String("data", ".data", "make dev's data directory, relative to the repository root")
-	sub := flags.String("sub", "", "no longer supported: tokens carry the account's id")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
-	}
-	if *sub != "" {
-		return errors.New("-sub is no longer supported: accounts issues the tokens, with the account's id as subject; sign in as another account with -email and -password")
 	}
 	if (*email == "") != (*password == "") {
 		return errors.New("-email and -password go together")

@@ -89,7 +89,6 @@ func TestRunErrors(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, "-nope"},
 		{"extra argument", []string{"admin"}, "unexpected"},
 		{"unknown role", []string{"-gateway", srv.URL, "-role", "root"}, "admin or customer"},
-		{"sub", []string{"-gateway", srv.URL, "-sub", "me"}, "-sub is no longer supported"},
 		{"email without password", []string{"-gateway", srv.URL, "-email", "a@b.example"}, "go together"},
 		{"wrong password", []string{"-gateway", srv.URL, "-email", "admin@quartet.example", "-password", "nope-nope-nope"}, "401"},
 		{"make dev not running", []string{"-gateway", closed}, "make dev"},

@@ -70,7 +70,7 @@ type orderSummaryDTO struct {
 }
 
 type orderPageResponse struct {
-	Orders     []orderSummaryDTO `json:"orders"`
+	Items      []orderSummaryDTO `json:"items"`
 	NextCursor string            `json:"nextCursor,omitempty"`
 }
 
@@ -104,9 +104,9 @@ func toOrderResponse(o orders.Order) orderResponse {
 }
 
 func toOrderPageResponse(p orders.Page) orderPageResponse {
-	res := orderPageResponse{Orders: make([]orderSummaryDTO, len(p.Orders))}
+	res := orderPageResponse{Items: make([]orderSummaryDTO, len(p.Orders))}
 	for i, s := range p.Orders {
-		res.Orders[i] = orderSummaryDTO{ID: s.ID, Status: string(s.Status), Total: toMoney(s.Total), ItemCount: s.Items, PlacedAt: s.PlacedAt, UpdatedAt: s.UpdatedAt}
+		res.Items[i] = orderSummaryDTO{ID: s.ID, Status: string(s.Status), Total: toMoney(s.Total), ItemCount: s.Items, PlacedAt: s.PlacedAt, UpdatedAt: s.UpdatedAt}
 	}
 	if p.Next != "" {
 		res.NextCursor = encodeCursor(p.Next)

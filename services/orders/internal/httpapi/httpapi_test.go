@@ -209,11 +209,11 @@ func TestPlaceOrder(t *testing.T) {
 	}
 
 	var page struct {
-		Orders []struct{ ID string }
+		Items []struct{ ID string }
 	}
 	res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/orders", Claims: alice})
 	res.JSON(t, &page)
-	if len(page.Orders) != 1 || page.Orders[0].ID != order.ID {
+	if len(page.Items) != 1 || page.Items[0].ID != order.ID {
 		t.Errorf("orders after placing and replaying: %s, want just %s", res.Body, order.ID)
 	}
 
@@ -256,11 +256,11 @@ func TestListOrders(t *testing.T) {
 	path := "/v1/orders?limit=2"
 	for range 3 {
 		var page struct {
-			Orders     []struct{ ID string }
+			Items      []struct{ ID string }
 			NextCursor string
 		}
 		api.Do(t, apitest.Request{Method: "GET", Path: path, Claims: alice}).JSON(t, &page)
-		for _, o := range page.Orders {
+		for _, o := range page.Items {
 			got = append(got, o.ID)
 		}
 		if page.NextCursor == "" {
