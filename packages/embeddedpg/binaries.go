@@ -2,6 +2,7 @@ package embeddedpg
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -71,4 +72,40 @@ func binariesVersion(ctx context.Context, bin string) (version, major string, er
 		return "", "", fmt.Errorf("embeddedpg: %s --version printed %q, not a PostgreSQL version", postgres, out)
 	}
 	return string(m[1]), string(m[2]), nil
+}
+
+// hydrateSymlinks restores the shared-library links of the npm package
+// (libicuuc.so.60 -> libicuuc.so.60.2, ...). npm cannot ship symlinks, so
+// the package lists them in pg-symlinks.json beside bin/ and recreates them
+// in a postinstall script; installs that do not run scripts (npm ci
+// --ignore-scripts, as `make deps` does) leave them out, and postgres then
+// fails to load. Links that exist are left alone; a tree without the list
+// (binaries from elsewhere) is left as it is.
+func hydrateSymlinks(bin string) error {
+	list, err := os.ReadFile(filepath.Join(bin, "pg-symlinks.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("embeddedpg: %w", err)
+	}
+	var links []struct{ Source, Target string } // paths relative to the package, "native/lib/..."
+	if err := json.Unmarshal(list, &links); err != nil {
+		return fmt.Errorf("embeddedpg: pg-symlinks.json: %w", err)
+	}
+	pkg := filepath.Dir(bin)
+	for _, l := range links {
+		target := filepath.Join(pkg, filepath.FromSlash(l.Target))
+		if _, err := os.Lstat(target); err == nil {
+			continue
+		}
+		rel, err := filepath.Rel(filepath.Dir(target), filepath.Join(pkg, filepath.FromSlash(l.Source)))
+		if err != nil {
+			return fmt.Errorf("embeddedpg: pg-symlinks.json: %w", err)
+		}
+		if err := os.Symlink(rel, target); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("embeddedpg: restore the library links of %s: %w", pkg, err)
+		}
+	}
+	return nil
 }

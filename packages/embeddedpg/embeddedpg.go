@@ -104,6 +104,9 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	if bin, err = filepath.Abs(bin); err != nil {
 		return nil, fmt.Errorf("embeddedpg: %w", err)
 	}
+	if err := hydrateSymlinks(bin); err != nil {
+		return nil, err
+	}
 	version, major, err := binariesVersion(ctx, bin)
 	if err != nil {
 		return nil, err
