@@ -5,6 +5,13 @@
 //
 // The domain itself lives in internal/accounts; nothing outside this module
 // can import it.
+//
+// In AWS the signing keys and the database DSN may come from AWS Secrets
+// Manager (SIGNING_KEYS_SECRET, DATABASE_URL_SECRET): New reads them once,
+// before the first request, through the SecretsGetter that main builds
+// (Config.Secrets). Rotating either takes a new secret version and a new
+// execution environment (a deployment, or waiting for the old ones to be
+// recycled).
 package accounts
 
 import (
@@ -16,9 +23,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"example.com/quartet/packages/mysqlx"
 	domain "example.com/quartet/services/accounts/internal/accounts"
+	"example.com/quartet/services/accounts/internal/awssecrets"
 	"example.com/quartet/services/accounts/internal/httpapi"
 	"example.com/quartet/services/accounts/internal/mysql"
 	"example.com/quartet/services/accounts/internal/password"
@@ -33,8 +44,8 @@ import (
 var OpenAPI []byte
 
 // KeySource supplies the token signing keys, current key first, then the
-// previous keys that still verify. In AWS it reads them from Secrets
-// Manager; locally KeysInDir generates one once.
+// previous keys that still verify. In AWS KeysFromSecret reads them from
+// Secrets Manager; locally KeysInDir generates one once.
 type KeySource interface {
 	SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error)
 }
@@ -47,11 +58,52 @@ func KeysFromPEM(pem []byte) KeySource { return token.PEM(pem) }
 // in dir (mode 0600), so tokens survive restarts.
 func KeysInDir(dir string) KeySource { return token.Dir(dir) }
 
+// SecretsGetter reads a secret's value: the one AWS Secrets Manager call
+// the context makes. *secretsmanager.Client implements it; main builds the
+// client (region and credentials from the environment) before lambda.Start.
+type SecretsGetter interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// ErrSecretNotFound means a secret named in the configuration does not
+// exist (Secrets Manager's ResourceNotFoundException).
+var ErrSecretNotFound = awssecrets.ErrNotFound
+
+// KeysFromSecret is the KeySource of AWS: the current version (AWSCURRENT)
+// of the Secrets Manager secret id (an ARN or a name), whose SecretString
+// holds PKCS #8 Ed25519 "PRIVATE KEY" PEM blocks, current key first, as
+// KeysFromPEM reads them. Rotating is putting new versions: the new key
+// published second, then first, then the old key dropped (README.md,
+// Tokens). Binary secrets are refused. SigningKeys returns an error wrapping
+// ErrSecretNotFound if the secret does not exist.
+func KeysFromSecret(client SecretsGetter, id string) KeySource { return secretKeys{client, id} }
+
+type secretKeys struct {
+	client SecretsGetter
+	id     string
+}
+
+func (s secretKeys) SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error) {
+	pem, err := awssecrets.String(ctx, s.client, s.id)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := token.ParsePEM([]byte(pem))
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", s.id, err)
+	}
+	return keys, nil
+}
+
 // Config is everything the context needs to run.
 type Config struct {
 	// DatabaseURL is a go-sql-driver DSN (user:pass@tcp(host:3306)/db) or a
 	// mysql:// URL. TLS is required for PlanetScale hosts.
 	DatabaseURL string
+	// DatabaseURLSecret, instead of DatabaseURL, is the ARN or name of a
+	// Secrets Manager secret whose SecretString is the DSN, as cmd/pscale
+	// stores it. New reads it once, through Secrets.
+	DatabaseURLSecret string
 	// Issuer is the tokens' "iss": the URL under which
 	// /.well-known/openid-configuration is served.
 	Issuer string
@@ -60,51 +112,102 @@ type Config struct {
 	Audience string
 	// Keys supplies the signing keys.
 	Keys KeySource
+	// SigningKeysSecret, instead of Keys, is the ARN or name of the Secrets
+	// Manager secret of the signing keys; New reads it once, through
+	// Secrets (see KeysFromSecret).
+	SigningKeysSecret string
+	// Secrets reads the secrets named by DatabaseURLSecret and
+	// SigningKeysSecret; it must be set when either is (see NeedsSecrets).
+	Secrets SecretsGetter
 }
 
-// LogValue keeps the database password out of logs.
+// NeedsSecrets reports whether the configuration names a Secrets Manager
+// secret, so that main must build a client for Secrets.
+func (c Config) NeedsSecrets() bool { return c.DatabaseURLSecret != "" || c.SigningKeysSecret != "" }
+
+// LogValue keeps the database password out of logs. Secrets are logged by
+// name only.
 func (c Config) LogValue() slog.Value {
-	dsn := "(unparsable)"
-	if cfg, err := mysqlx.ParseDSN(c.DatabaseURL); err == nil {
-		if cfg.Passwd != "" {
-			cfg.Passwd = "xxxxx"
+	var attrs []slog.Attr
+	if c.DatabaseURL != "" {
+		dsn := "(unparsable)"
+		if cfg, err := mysqlx.ParseDSN(c.DatabaseURL); err == nil {
+			if cfg.Passwd != "" {
+				cfg.Passwd = "xxxxx"
+			}
+			cfg.TLS = nil // FormatDSN keeps the tls parameter's name
+			dsn = cfg.FormatDSN()
 		}
-		cfg.TLS = nil // FormatDSN keeps the tls parameter's name
-		dsn = cfg.FormatDSN()
+		attrs = append(attrs, slog.String("database", dsn))
 	}
-	return slog.GroupValue(slog.String("database", dsn), slog.String("issuer", c.Issuer), slog.String("audience", c.Audience))
+	if c.DatabaseURLSecret != "" {
+		attrs = append(attrs, slog.String("database_secret", c.DatabaseURLSecret))
+	}
+	if c.SigningKeysSecret != "" {
+		attrs = append(attrs, slog.String("signing_keys_secret", c.SigningKeysSecret))
+	}
+	attrs = append(attrs, slog.String("issuer", c.Issuer), slog.String("audience", c.Audience))
+	return slog.GroupValue(attrs...)
 }
 
-// ConfigFromEnv reads the configuration from the environment:
-// DATABASE_URL, TOKEN_ISSUER, TOKEN_AUDIENCE, and either SIGNING_KEYS (PEM
-// blocks, current key first; how the key reaches Lambda until the Secrets
-// Manager source is wired) or SIGNING_KEY_DIR (local).
+// ConfigFromEnv reads the configuration from the environment; it reads no
+// secret itself (New does):
+//
+//   - the database: DATABASE_URL (a DSN) or DATABASE_URL_SECRET (the ARN or
+//     name of the Secrets Manager secret holding it), exactly one;
+//   - TOKEN_ISSUER and TOKEN_AUDIENCE;
+//   - the signing keys, exactly one of SIGNING_KEYS_SECRET (the ARN or name
+//     of the Secrets Manager secret holding the PEM blocks: AWS),
+//     SIGNING_KEYS (the PEM blocks themselves, current key first) and
+//     SIGNING_KEY_DIR (a key generated once into that directory: local).
+//
+// With a *_SECRET variable the caller sets Config.Secrets (NeedsSecrets).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		DatabaseURL: getenv("DATABASE_URL"),
-		Issuer:      getenv("TOKEN_ISSUER"),
-		Audience:    getenv("TOKEN_AUDIENCE"),
+		DatabaseURL:       getenv("DATABASE_URL"),
+		DatabaseURLSecret: getenv("DATABASE_URL_SECRET"),
+		Issuer:            getenv("TOKEN_ISSUER"),
+		Audience:          getenv("TOKEN_AUDIENCE"),
 	}
-	var missing []error
-	for name, v := range map[string]string{"DATABASE_URL": cfg.DatabaseURL, "TOKEN_ISSUER": cfg.Issuer, "TOKEN_AUDIENCE": cfg.Audience} {
-		if v == "" {
-			missing = append(missing, fmt.Errorf("%s is not set", name))
+	var problems []error
+	for _, v := range []struct{ name, value string }{{"TOKEN_ISSUER", cfg.Issuer}, {"TOKEN_AUDIENCE", cfg.Audience}} {
+		if v.value == "" {
+			problems = append(problems, fmt.Errorf("%s is not set", v.name))
 		}
 	}
-	switch pem, dir := getenv("SIGNING_KEYS"), getenv("SIGNING_KEY_DIR"); {
-	case pem != "" && dir != "":
-		missing = append(missing, errors.New("set one of SIGNING_KEYS and SIGNING_KEY_DIR, not both"))
-	case pem != "":
-		cfg.Keys = KeysFromPEM([]byte(pem))
-	case dir != "":
-		cfg.Keys = KeysInDir(dir)
-	default:
-		missing = append(missing, errors.New("SIGNING_KEYS or SIGNING_KEY_DIR is not set"))
+	if err := exactlyOne(getenv, "DATABASE_URL", "DATABASE_URL_SECRET"); err != nil {
+		problems = append(problems, err)
 	}
-	if err := errors.Join(missing...); err != nil {
+	if err := exactlyOne(getenv, "SIGNING_KEYS_SECRET", "SIGNING_KEYS", "SIGNING_KEY_DIR"); err != nil {
+		problems = append(problems, err)
+	} else if id := getenv("SIGNING_KEYS_SECRET"); id != "" {
+		cfg.SigningKeysSecret = id
+	} else if pem := getenv("SIGNING_KEYS"); pem != "" {
+		cfg.Keys = KeysFromPEM([]byte(pem))
+	} else {
+		cfg.Keys = KeysInDir(getenv("SIGNING_KEY_DIR"))
+	}
+	if err := errors.Join(problems...); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// exactlyOne checks that exactly one of the variables names is set.
+func exactlyOne(getenv func(string) string, names ...string) error {
+	var set []string
+	for _, n := range names {
+		if getenv(n) != "" {
+			set = append(set, n)
+		}
+	}
+	switch {
+	case len(set) == 0:
+		return fmt.Errorf("none of %s is set; set one", strings.Join(names, ", "))
+	case len(set) > 1:
+		return fmt.Errorf("%s are all set; set only one of %s", strings.Join(set, " and "), strings.Join(names, ", "))
+	}
+	return nil
 }
 
 // App is an assembled accounts context.
@@ -114,14 +217,24 @@ type App struct {
 	handler http.Handler
 }
 
-// New opens the database pool, loads the signing keys and assembles the
-// context. It does not migrate: that is an explicit step (Migrate), never
-// part of a cold start.
+// New reads the secrets the configuration names, loads the signing keys,
+// opens the database pool and assembles the context: once, before the
+// first request. It does not migrate: that is an explicit step (Migrate),
+// never part of a cold start.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
-	if cfg.Keys == nil {
+	if cfg.NeedsSecrets() && cfg.Secrets == nil {
+		return nil, errors.New("accounts: the configuration names a secret but Config.Secrets is nil")
+	}
+	source := cfg.Keys
+	switch {
+	case source != nil && cfg.SigningKeysSecret != "":
+		return nil, errors.New("accounts: set Keys or SigningKeysSecret, not both")
+	case cfg.SigningKeysSecret != "":
+		source = KeysFromSecret(cfg.Secrets, cfg.SigningKeysSecret)
+	case source == nil:
 		return nil, errors.New("accounts: no signing key source")
 	}
-	keys, err := cfg.Keys.SigningKeys(ctx)
+	keys, err := source.SigningKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("accounts signing keys: %w", err)
 	}
@@ -129,7 +242,16 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := mysqlx.Open(cfg.DatabaseURL)
+	dsn := cfg.DatabaseURL
+	if cfg.DatabaseURLSecret != "" {
+		if dsn != "" {
+			return nil, errors.New("accounts: set DatabaseURL or DatabaseURLSecret, not both")
+		}
+		if dsn, err = awssecrets.String(ctx, cfg.Secrets, cfg.DatabaseURLSecret); err != nil {
+			return nil, fmt.Errorf("accounts database: %w", err)
+		}
+	}
+	db, err := mysqlx.Open(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("accounts database: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,29 +88,6 @@ func claimsOf(t testing.TB, token string) flatClaims {
 		t.Fatal(err)
 	}
 	return flatClaims{Sub: c.Sub, Roles: "[" + strings.Join(c.Roles, " ") + "]"}
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	env := map[string]string{
-		"DATABASE_URL":    "app:s3cret@tcp(aws.connect.psdb.cloud:3306)/accounts?tls=true",
-		"TOKEN_ISSUER":    "https://shop.example",
-		"TOKEN_AUDIENCE":  "quartet",
-		"SIGNING_KEY_DIR": filepath.Join(t.TempDir(), "keys"),
-	}
-	cfg, err := accounts.ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatalf("ConfigFromEnv: %v", err)
-	}
-	logged := cfg.LogValue().String()
-	if strings.Contains(logged, "s3cret") || !strings.Contains(logged, "aws.connect.psdb.cloud") {
-		t.Errorf("config logs as %s: want the host without the password", logged)
-	}
-	env["SIGNING_KEYS"] = "-----BEGIN PRIVATE KEY-----"
-	delete(env, "TOKEN_AUDIENCE")
-	_, err = accounts.ConfigFromEnv(func(k string) string { return env[k] })
-	if err == nil || !strings.Contains(err.Error(), "TOKEN_AUDIENCE") || !strings.Contains(err.Error(), "not both") {
-		t.Errorf("ConfigFromEnv without an audience and with two key sources: %v", err)
-	}
 }
 
 // BenchmarkGetMe compares GET /v1/me through the whole Lambda path (API

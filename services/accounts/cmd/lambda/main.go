@@ -11,6 +11,7 @@ import (
 
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/accounts"
+	"example.com/quartet/services/accounts/internal/awssecrets"
 )
 
 func main() {
@@ -21,12 +22,19 @@ func main() {
 }
 
 // run builds every client once, before the first invocation, and then
-// serves invocations for the life of the execution environment.
+// serves invocations for the life of the execution environment. With
+// DATABASE_URL_SECRET or SIGNING_KEYS_SECRET it builds a Secrets Manager
+// client, and accounts.New reads the secrets then, never per request.
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stdout, nil)).With("context", "accounts")
 	cfg, err := accounts.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.NeedsSecrets() { // region and credentials: the execution role's
+		if cfg.Secrets, err = awssecrets.NewClient(ctx, awssecrets.ClientConfig{}); err != nil {
+			return err
+		}
 	}
 	app, err := accounts.New(ctx, cfg, logger)
 	if err != nil {

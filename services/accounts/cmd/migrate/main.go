@@ -4,6 +4,10 @@
 //
 //	DATABASE_URL='root@tcp(127.0.0.1:3306)/accounts' TOKEN_ISSUER=… TOKEN_AUDIENCE=… \
 //	SIGNING_KEY_DIR=.data go run ./services/accounts/cmd/migrate [-seed]
+//
+// It reads the same variables as the Lambda function (accounts.ConfigFromEnv),
+// so DATABASE_URL_SECRET and SIGNING_KEYS_SECRET work too, with the AWS
+// region and credentials of the environment.
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"os/signal"
 
 	"example.com/quartet/services/accounts"
+	"example.com/quartet/services/accounts/internal/awssecrets"
 )
 
 func main() {
@@ -36,6 +41,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	cfg, err := accounts.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.NeedsSecrets() { // region and credentials: the AWS profile's
+		if cfg.Secrets, err = awssecrets.NewClient(ctx, awssecrets.ClientConfig{}); err != nil {
+			return err
+		}
 	}
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 	app, err := accounts.New(ctx, cfg, logger)

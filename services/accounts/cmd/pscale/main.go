@@ -14,8 +14,18 @@
 //
 // The API is reached with a service token from PLANETSCALE_SERVICE_TOKEN_ID
 // and PLANETSCALE_SERVICE_TOKEN, for the database PLANETSCALE_DATABASE of
-// PLANETSCALE_ORG. Secrets are stored as files under -secrets-dir; the AWS
-// Secrets Manager store is not written yet (see SecretStore).
+// PLANETSCALE_ORG.
+//
+// The stage's secret is quartet/<stage>/accounts/database-url (SecretName),
+// its SecretString the DSN, which the stage's Lambda function reads through
+// DATABASE_URL_SECRET. With -secrets aws (the default) it lives in AWS
+// Secrets Manager, reached with the region and credentials of the
+// environment (AWS_REGION, AWS_PROFILE, …): branch creates the secret or
+// puts a new version of it; delete deletes it at once
+// (ForceDeleteWithoutRecovery: the branch and its passwords are gone, and
+// the name is free for the stage again), or after -secret-recovery-days
+// (7 to 30) days. With -secrets file it is a file under -secrets-dir, for
+// trying the command without AWS.
 package main
 
 import (
@@ -30,6 +40,7 @@ import (
 	"time"
 
 	"example.com/quartet/packages/mysqlx"
+	"example.com/quartet/services/accounts/internal/awssecrets"
 	"example.com/quartet/services/accounts/internal/mysql"
 	"example.com/quartet/services/accounts/internal/pscale"
 )
@@ -54,7 +65,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	stage := fs.String("stage", "", "the stage, which names the branch (required)")
 	production := fs.String("production-branch", "main", "the production branch new branches start from and deploy into")
 	ttl := fs.Duration("password-ttl", 30*24*time.Hour, "lifetime of the stage's database password")
-	secretsDir := fs.String("secrets-dir", ".data/secrets", "where the file secret store keeps stage secrets")
+	secretsKind := fs.String("secrets", "aws", "where the stage's secret is stored: aws (Secrets Manager) or file")
+	secretsDir := fs.String("secrets-dir", ".data/secrets", "where -secrets file keeps stage secrets")
+	recoveryDays := fs.Int("secret-recovery-days", 0, "delete: keep the Secrets Manager secret recoverable this many days (7 to 30); 0 deletes it at once")
 	timeout := fs.Duration("timeout", 15*time.Minute, "give up after this long")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -82,8 +95,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
+	var secrets SecretStore
+	switch *secretsKind {
+	case "aws":
+		if *recoveryDays != 0 && (*recoveryDays < 7 || *recoveryDays > 30) {
+			return fmt.Errorf("-secret-recovery-days %d: want 0 or 7 to 30", *recoveryDays)
+		}
+		client, err := awssecrets.NewClient(ctx, awssecrets.ClientConfig{})
+		if err != nil {
+			return err
+		}
+		secrets = &awssecrets.Store{Client: client, Description: secretDescription, RecoveryDays: *recoveryDays}
+	case "file":
+		secrets = FileSecrets{Dir: *secretsDir}
+	default:
+		return fmt.Errorf("-secrets %q: want aws or file", *secretsKind)
+	}
+
 	p := &provisioner{
-		api: api, secrets: FileSecrets{Dir: *secretsDir}, migrate: migrateDSN,
+		api: api, secrets: secrets, migrate: migrateDSN,
 		productionBranch: *production, passwordTTL: *ttl, out: stdout,
 	}
 	switch command {

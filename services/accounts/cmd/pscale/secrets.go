@@ -7,17 +7,28 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"example.com/quartet/services/accounts/internal/awssecrets"
 )
 
 // SecretStore keeps a stage's secrets by name. In AWS the stage's secret
-// lives in Secrets Manager, where the accounts Lambda reads it; that
-// implementation is not written yet. FileSecrets is the local one.
+// lives in Secrets Manager (awssecrets.Store), where the accounts Lambda
+// reads it; FileSecrets is the local one.
 type SecretStore interface {
-	// Put creates or replaces the secret.
+	// Put creates the secret, or makes value its current version.
 	Put(ctx context.Context, name, value string) error
 	// Delete removes the secret; removing a missing secret is not an error.
 	Delete(ctx context.Context, name string) error
 }
+
+var (
+	_ SecretStore = (*awssecrets.Store)(nil)
+	_ SecretStore = FileSecrets{}
+)
+
+// secretDescription is the description of the secrets created in Secrets
+// Manager.
+const secretDescription = "DSN of a stage's accounts database (PlanetScale branch), written by services/accounts/cmd/pscale"
 
 // FileSecrets keeps each secret in a file of Dir, readable only by its
 // owner (0600), named after the secret with "/" replaced by "_".

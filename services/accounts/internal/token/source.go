@@ -16,7 +16,7 @@ import (
 // Source supplies the signing keys: the current key first, then the
 // previous keys that still verify. The local source generates a key once
 // and keeps it in a file; in AWS the keys come from Secrets Manager as PEM
-// (see PEM) through a Source wired in main.
+// (see ParsePEM) through accounts.KeysFromSecret.
 type Source interface {
 	SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error)
 }
