@@ -3,6 +3,7 @@ module example.com/quartet/infra/local
 go 1.26.0
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/embeddedmysql v0.0.0
@@ -44,6 +45,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/secretsmanager v1.50.11 // indirect
 	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
 	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
 	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
@@ -133,6 +135,7 @@ require (
 )
 
 replace (
+	example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio

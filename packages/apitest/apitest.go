@@ -2,14 +2,15 @@
 // and holds every response to the context's OpenAPI document.
 //
 // Do builds the API Gateway HTTP API event (payload format 2.0) that a
-// request would become: route key and path parameters resolved from the
+// request would become, by the same rules as the local gateway
+// (packages/apigwevent): route key and path parameters resolved from the
 // document's routes, raw and parsed query, lower-case headers, cookies,
-// body (base64 when binary), request context and, for a request with
-// Claims, the JWT authorizer's claims. It passes the event through JSON, as
-// the Lambda runtime does, invokes the handler through lambdahttp.Adapt,
-// and validates the response against the operation: its status must be
-// documented, and its headers, content type and body must match. A problem
-// response's body must also repeat the response status.
+// body (base64 unless apigwevent.IsText), request context and, for a
+// request with Claims, the JWT authorizer's claims. It passes the event
+// through JSON, as the Lambda runtime does, invokes the handler through
+// lambdahttp.Adapt, and validates the response against the operation: its
+// status must be documented, and its headers, content type and body must
+// match. A problem response's body must also repeat the response status.
 //
 //	api := apitest.New(t, spec, handler)
 //	res := api.Do(t, apitest.Request{
@@ -22,24 +23,23 @@ package apitest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
+	"example.com/quartet/packages/apigwevent"
 	"example.com/quartet/packages/apispec"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/packages/problem"
@@ -131,13 +131,16 @@ func New(t testing.TB, spec []byte, h http.Handler) *API {
 // would answer such a request itself without invoking the handler.
 func (api *API) Do(t testing.TB, req Request) *Response {
 	t.Helper()
-	rawPath, rawQuery, _ := strings.Cut(req.Path, "?")
+	rawPath, _, _ := strings.Cut(req.Path, "?")
 	route, params, ok := api.match(req.Method, rawPath)
 	if !ok {
 		t.Fatalf("%s %s: no route of the OpenAPI document matches; API Gateway would answer 404 without invoking the handler", req.Method, req.Path)
 	}
 
-	event := newEvent(req, route.Key(), rawPath, rawQuery, params)
+	event, err := newEvent(t.Context(), req, route.Key(), params)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
 	var decoded events.APIGatewayV2HTTPRequest
 	roundTrip(t, "event", event, &decoded)
 	out, err := api.invoke(t.Context(), decoded)
@@ -239,131 +242,55 @@ func (api *API) validate(ctx context.Context, route apispec.Route, params map[st
 	return nil
 }
 
+// The request context of every event: API Gateway's test account and an
+// API served at https://api.example.test, called from 192.0.2.1.
+const (
+	host       = "api.example.test"
+	remoteAddr = "192.0.2.1:49152"
+	accountID  = "123456789012"
+	apiID      = "apitest"
+)
+
 // newEvent builds the event API Gateway sends for req on the route with
-// key routeKey.
-func newEvent(req Request, routeKey, rawPath, rawQuery string, params map[string]string) events.APIGatewayV2HTTPRequest {
-	const host = "api.example.test"
-	now := time.Now().UTC()
-	headers := map[string]string{
-		"host":              host,
-		"user-agent":        "apitest",
-		"x-forwarded-for":   "192.0.2.1",
-		"x-forwarded-port":  "443",
-		"x-forwarded-proto": "https",
-	}
-	if req.Body != "" {
-		headers["content-type"] = "application/json"
-		headers["content-length"] = fmt.Sprint(len(req.Body))
-	}
-	if req.Claims != nil {
-		headers["authorization"] = "Bearer apitest.token.verified-by-the-authorizer"
-	}
-	var cookies []string
-	for name, value := range req.Header {
-		name = strings.ToLower(name)
-		switch {
-		case name == "cookie":
-			for c := range strings.SplitSeq(value, ";") {
-				if c = strings.TrimSpace(c); c != "" {
-					cookies = append(cookies, c)
-				}
-			}
-		case value == "":
-			delete(headers, name)
-		default:
-			headers[name] = value
-		}
-	}
-
-	event := events.APIGatewayV2HTTPRequest{
-		Version:               "2.0",
-		RouteKey:              routeKey,
-		RawPath:               rawPath,
-		RawQueryString:        rawQuery,
-		Cookies:               cookies,
-		Headers:               headers,
-		QueryStringParameters: queryParameters(rawQuery),
-		PathParameters:        params,
-		Body:                  req.Body,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey:     routeKey,
-			AccountID:    "123456789012",
-			APIID:        "apitest",
-			Stage:        "$default",
-			RequestID:    rand.Text()[:16],
-			DomainName:   host,
-			DomainPrefix: "api",
-			Time:         now.Format("02/Jan/2006:15:04:05 -0700"),
-			TimeEpoch:    now.UnixMilli(),
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
-				Method:    req.Method,
-				Path:      rawPath,
-				Protocol:  "HTTP/1.1",
-				SourceIP:  "192.0.2.1",
-				UserAgent: headers["user-agent"],
-			},
-		},
-	}
-	if req.Body != "" && !isText(headers["content-type"]) {
-		event.Body = base64.StdEncoding.EncodeToString([]byte(req.Body))
-		event.IsBase64Encoded = true
-	}
-	if req.Claims != nil {
-		event.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: maps.Clone(req.Claims)},
-		}
-	}
-	return event
-}
-
-// queryParameters decodes a query string as API Gateway does: repeated
-// values joined with commas, malformed pairs dropped, nil when empty.
-func queryParameters(rawQuery string) map[string]string {
-	values, _ := url.ParseQuery(rawQuery)
-	if len(values) == 0 {
-		return nil
-	}
-	q := make(map[string]string, len(values))
-	for name, vs := range values {
-		q[name] = strings.Join(vs, ",")
-	}
-	return q
-}
-
-// isText reports whether API Gateway passes a body of this content type as
-// text; it base64-encodes every other body.
-func isText(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
+// key routeKey: it turns req into the HTTP request a client sends to
+// https://api.example.test and converts that with apigwevent.Request.
+func newEvent(ctx context.Context, req Request, routeKey string, params map[string]string) (events.APIGatewayV2HTTPRequest, error) {
+	r, err := http.NewRequestWithContext(ctx, req.Method, "https://"+host+req.Path, strings.NewReader(req.Body))
 	if err != nil {
-		return false
+		return events.APIGatewayV2HTTPRequest{}, err
 	}
-	return strings.HasPrefix(mt, "text/") || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml") ||
-		slices.Contains([]string{"application/json", "application/xml", "application/javascript", "application/yaml"}, mt)
+	r.RemoteAddr = remoteAddr
+	r.TLS = &tls.ConnectionState{HandshakeComplete: true, Version: tls.VersionTLS13}
+	r.Header.Set("User-Agent", "apitest")
+	if req.Body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if req.Claims != nil {
+		r.Header.Set("Authorization", "Bearer apitest.token.verified-by-the-authorizer")
+	}
+	for name, value := range req.Header {
+		if value == "" {
+			r.Header.Del(name)
+			continue
+		}
+		r.Header.Set(name, value)
+	}
+	return apigwevent.Request(r, routeKey, params, apigwevent.RequestContext{
+		AccountID: accountID,
+		APIID:     apiID,
+		Claims:    req.Claims,
+	})
 }
 
 // newResponse converts a Lambda proxy response to the HTTP response API
 // Gateway sends.
 func newResponse(resp events.APIGatewayV2HTTPResponse) (*Response, error) {
-	body := []byte(resp.Body)
-	if resp.IsBase64Encoded {
-		var err error
-		if body, err = base64.StdEncoding.DecodeString(resp.Body); err != nil {
-			return nil, fmt.Errorf("response body is not base64: %v", err)
-		}
+	w := httptest.NewRecorder()
+	if err := apigwevent.WriteResponse(w, resp); err != nil {
+		return nil, fmt.Errorf("API Gateway would answer 500: %v", err)
 	}
-	h := make(http.Header)
-	for name, value := range resp.Headers {
-		h.Add(name, value)
-	}
-	for name, values := range resp.MultiValueHeaders {
-		for _, v := range values {
-			h.Add(name, v)
-		}
-	}
-	for _, c := range resp.Cookies {
-		h.Add("Set-Cookie", c)
-	}
-	return &Response{Status: resp.StatusCode, Header: h, Body: body}, nil
+	res := w.Result()
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: w.Body.Bytes()}, nil
 }
 
 // roundTrip passes v through JSON into dst, as the Lambda runtime passes

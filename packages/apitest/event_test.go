@@ -4,8 +4,13 @@ import (
 	"encoding/base64"
 	"reflect"
 	"testing"
-	"time"
+
+	"github.com/aws/aws-lambda-go/events"
 )
+
+// The rules API Gateway follows to build an event are apigwevent's and are
+// tested there. These tests check what apitest adds: the request a client
+// sends for a Request, and the request context of the events.
 
 func TestNewEvent(t *testing.T) {
 	req := Request{
@@ -15,53 +20,141 @@ func TestNewEvent(t *testing.T) {
 		Body:   `{"name":"x"}`,
 		Claims: Caller("u1", "admin", "customer"),
 	}
-	ev := newEvent(req, "PATCH /v1/things/{id}", "/v1/things/a%20b", "tag=x&tag=y&q=caf%C3%A9", map[string]string{"id": "a b"})
+	ev, err := newEvent(t.Context(), req, "PATCH /v1/things/{id}", map[string]string{"id": "a b"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	if ev.Version != "2.0" || ev.RouteKey != "PATCH /v1/things/{id}" || ev.RequestContext.RouteKey != ev.RouteKey {
-		t.Errorf("version %q, route keys %q and %q", ev.Version, ev.RouteKey, ev.RequestContext.RouteKey)
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"routeKey", ev.RouteKey, "PATCH /v1/things/{id}"},
+		{"rawPath", ev.RawPath, "/v1/things/a%20b"},
+		{"rawQueryString", ev.RawQueryString, "tag=x&tag=y&q=caf%C3%A9"},
+		{"queryStringParameters", ev.QueryStringParameters, map[string]string{"tag": "x,y", "q": "café"}},
+		{"pathParameters", ev.PathParameters, map[string]string{"id": "a b"}},
+		{"cookies", ev.Cookies, []string{"a=1", "b=2"}},
+		{"body", ev.Body, req.Body},
+		{"isBase64Encoded", ev.IsBase64Encoded, false},
+		{"requestContext.accountId", ev.RequestContext.AccountID, accountID},
+		{"requestContext.apiId", ev.RequestContext.APIID, apiID},
+		{"requestContext.stage", ev.RequestContext.Stage, "$default"},
+		{"requestContext.domainName", ev.RequestContext.DomainName, host},
+		{"requestContext.domainPrefix", ev.RequestContext.DomainPrefix, "api"},
+		{"requestContext.http.method", ev.RequestContext.HTTP.Method, "PATCH"},
+		{"requestContext.http.protocol", ev.RequestContext.HTTP.Protocol, "HTTP/1.1"},
+		{"requestContext.http.sourceIp", ev.RequestContext.HTTP.SourceIP, "192.0.2.1"},
+		{"requestContext.http.userAgent", ev.RequestContext.HTTP.UserAgent, "apitest"},
+		{"requestContext.authorizer.jwt.claims", ev.RequestContext.Authorizer.JWT.Claims, map[string]string{"sub": "u1", "roles": "[admin customer]"}},
 	}
-	if ev.RawPath != "/v1/things/a%20b" || ev.RequestContext.HTTP.Path != ev.RawPath || ev.RequestContext.HTTP.Method != "PATCH" {
-		t.Errorf("raw path %q, http %+v", ev.RawPath, ev.RequestContext.HTTP)
-	}
-	if want := map[string]string{"id": "a b"}; !reflect.DeepEqual(ev.PathParameters, want) {
-		t.Errorf("path parameters = %v, want %v", ev.PathParameters, want)
-	}
-	if want := map[string]string{"tag": "x,y", "q": "café"}; ev.RawQueryString != "tag=x&tag=y&q=caf%C3%A9" || !reflect.DeepEqual(ev.QueryStringParameters, want) {
-		t.Errorf("query %q %v, want %v", ev.RawQueryString, ev.QueryStringParameters, want)
-	}
-	for name, want := range map[string]string{
-		"if-match": `"3"`, "content-type": "application/json", "content-length": "12", "authorization": "Bearer apitest.token.verified-by-the-authorizer",
-	} {
-		if got := ev.Headers[name]; got != want {
-			t.Errorf("header %s = %q, want %q", name, got, want)
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %#v, want %#v", c.name, c.got, c.want)
 		}
 	}
-	for _, name := range []string{"cookie", "x-empty", "If-Match"} {
-		if _, ok := ev.Headers[name]; ok {
-			t.Errorf("header %q is present", name)
-		}
+	if ev.RequestContext.RequestID == "" || ev.RequestContext.Time == "" || ev.RequestContext.TimeEpoch == 0 {
+		t.Errorf("request context has id %q, time %q, epoch %d; want all set",
+			ev.RequestContext.RequestID, ev.RequestContext.Time, ev.RequestContext.TimeEpoch)
 	}
-	if want := []string{"a=1", "b=2"}; !reflect.DeepEqual(ev.Cookies, want) {
-		t.Errorf("cookies = %q, want %q", ev.Cookies, want)
+}
+
+func TestNewEventHeaders(t *testing.T) {
+	tests := []struct {
+		name   string
+		req    Request
+		want   map[string]string
+		absent []string
+	}{
+		{
+			name: "defaults",
+			req:  Request{Method: "GET", Path: "/v1/things"},
+			want: map[string]string{
+				"host": host, "user-agent": "apitest",
+				"x-forwarded-for": "192.0.2.1", "x-forwarded-port": "443", "x-forwarded-proto": "https",
+			},
+			absent: []string{"content-type", "content-length", "authorization", "cookie"},
+		},
+		{
+			name: "body is JSON by default",
+			req:  Request{Method: "POST", Path: "/v1/things", Body: `{"name":"x"}`},
+			want: map[string]string{"content-type": "application/json", "content-length": "12"},
+		},
+		{
+			name: "content type set",
+			req:  Request{Method: "POST", Path: "/v1/things", Body: "a,b", Header: map[string]string{"content-type": "text/csv"}},
+			want: map[string]string{"content-type": "text/csv"},
+		},
+		{
+			name:   "empty value removes a default",
+			req:    Request{Method: "POST", Path: "/v1/things", Body: "x", Header: map[string]string{"Content-Type": "", "User-Agent": ""}},
+			want:   map[string]string{"content-length": "1"},
+			absent: []string{"content-type", "user-agent"},
+		},
+		{
+			name: "claims send a token",
+			req:  Request{Method: "GET", Path: "/v1/me", Claims: Customer},
+			want: map[string]string{"authorization": "Bearer apitest.token.verified-by-the-authorizer"},
+		},
+		{
+			name: "names of any case",
+			req:  Request{Method: "GET", Path: "/v1/things", Header: map[string]string{"IF-NONE-MATCH": `"1"`, "x-lower": "v"}},
+			want: map[string]string{"if-none-match": `"1"`, "x-lower": "v"},
+		},
 	}
-	if ev.Body != req.Body || ev.IsBase64Encoded {
-		t.Errorf("body %q base64 %v", ev.Body, ev.IsBase64Encoded)
-	}
-	if got := ev.RequestContext.Authorizer.JWT.Claims; !reflect.DeepEqual(got, map[string]string{"sub": "u1", "roles": "[admin customer]"}) {
-		t.Errorf("claims = %v", got)
-	}
-	if _, err := time.Parse("02/Jan/2006:15:04:05 -0700", ev.RequestContext.Time); err != nil || ev.RequestContext.TimeEpoch == 0 || ev.RequestContext.RequestID == "" {
-		t.Errorf("request context time %q (%v), epoch %d, id %q", ev.RequestContext.Time, err, ev.RequestContext.TimeEpoch, ev.RequestContext.RequestID)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := newEvent(t.Context(), tt.req, tt.req.Method+" /v1/things", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range tt.want {
+				if got, ok := ev.Headers[name]; !ok || got != want {
+					t.Errorf("headers[%q] = %q (present %v), want %q", name, got, ok, want)
+				}
+			}
+			for _, name := range tt.absent {
+				if got, ok := ev.Headers[name]; ok {
+					t.Errorf("headers[%q] = %q, want absent", name, got)
+				}
+			}
+		})
 	}
 }
 
 func TestNewEventBinaryBody(t *testing.T) {
-	ev := newEvent(Request{Method: "POST", Path: "/v1/files", Header: map[string]string{"Content-Type": "image/png"}, Body: "\x89PNG"},
-		"POST /v1/files", "/v1/files", "", nil)
+	ev, err := newEvent(t.Context(), Request{Method: "POST", Path: "/v1/files", Header: map[string]string{"Content-Type": "image/png"}, Body: "\x89PNG"},
+		"POST /v1/files", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !ev.IsBase64Encoded || ev.Body != base64.StdEncoding.EncodeToString([]byte("\x89PNG")) {
 		t.Errorf("body %q base64 %v, want base64", ev.Body, ev.IsBase64Encoded)
 	}
 	if ev.RequestContext.Authorizer != nil || ev.Headers["authorization"] != "" {
 		t.Errorf("a request without claims has authorizer %+v and authorization %q", ev.RequestContext.Authorizer, ev.Headers["authorization"])
+	}
+}
+
+func TestNewEventCopiesClaims(t *testing.T) {
+	ev, err := newEvent(t.Context(), Request{Method: "GET", Path: "/v1/me", Claims: Admin}, "GET /v1/me", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.RequestContext.Authorizer.JWT.Claims["sub"] = "someone-else"
+	if Admin["sub"] != "admin-1" {
+		t.Errorf("changing the event's claims changed Admin to %v", Admin)
+	}
+}
+
+func TestNewResponse(t *testing.T) {
+	// The conversion is apigwevent.WriteResponse's; this checks that a
+	// response API Gateway would reject is an error.
+	if _, err := newResponse(events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: "%%%", IsBase64Encoded: true}); err == nil {
+		t.Error("a response with an invalid base64 body converted without error")
+	}
+	res, err := newResponse(events.APIGatewayV2HTTPResponse{StatusCode: 200, Body: base64.StdEncoding.EncodeToString([]byte{0xff}), IsBase64Encoded: true})
+	if err != nil || res.Status != 200 || string(res.Body) != "\xff" {
+		t.Errorf("newResponse = %+v, %v; want 200 with the decoded body", res, err)
 	}
 }

@@ -3,6 +3,7 @@ module example.com/quartet/packages/apitest
 go 1.26
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/problem v0.0.0
@@ -20,6 +21,7 @@ require (
 )
 
 replace (
+	example.com/quartet/packages/apigwevent => ../apigwevent
 	example.com/quartet/packages/apispec => ../apispec
 	example.com/quartet/packages/lambdahttp => ../lambdahttp
 	example.com/quartet/packages/problem => ../problem

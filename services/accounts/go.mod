@@ -65,6 +65,7 @@ replace (
 )
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apitest v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/benchratio v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/httpjson v0.0.0
@@ -100,3 +101,5 @@ replace example.com/quartet/packages/mysqlx => ../../packages/mysqlx
 replace example.com/quartet/packages/validation => ../../packages/validation
 
 replace example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
+
+replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent

@@ -51,6 +51,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0
@@ -89,3 +90,5 @@ replace (
 )
 
 replace example.com/quartet/packages/validation => ../../packages/validation
+
+replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent

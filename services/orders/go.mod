@@ -21,6 +21,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
@@ -60,3 +61,5 @@ replace (
 replace example.com/quartet/packages/httproute => ../../packages/httproute
 
 replace example.com/quartet/packages/validation => ../../packages/validation
+
+replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent

@@ -17,6 +17,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
@@ -103,3 +104,5 @@ replace (
 replace example.com/quartet/packages/httproute => ../../packages/httproute
 
 replace example.com/quartet/packages/validation => ../../packages/validation
+
+replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent

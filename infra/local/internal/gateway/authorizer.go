@@ -7,34 +7,28 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/aws/aws-lambda-go/events"
 )
 
 var errNoToken = errors.New("no bearer token")
 
 // authorize does what an API Gateway JWT authorizer does for a secured route:
 // it takes the token from the Authorization header (the "Bearer " prefix is
-// optional, as in AWS), verifies it, and returns the authorizer block of the
-// request context.
-func (g *gateway) authorize(req *http.Request) (*authorizerContext, error) {
+// optional, as in AWS), verifies it, and returns the claims and scopes that
+// go into the authorizer block of the request context. The claims are never
+// nil.
+func (g *gateway) authorize(req *http.Request) (map[string]string, []string, error) {
 	token := strings.TrimSpace(req.Header.Get("Authorization"))
 	if scheme, rest, _ := strings.Cut(token, " "); strings.EqualFold(scheme, "Bearer") {
 		token = strings.TrimSpace(rest)
 	}
 	if token == "" {
-		return nil, errNoToken
+		return nil, nil, errNoToken
 	}
 	claims, err := g.verifier.Verify(req.Context(), token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &authorizerContext{
-		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{
-			Claims: flattenClaims(claims),
-			Scopes: scopes(claims),
-		},
-	}, nil
+	return flattenClaims(claims), scopes(claims), nil
 }
 
 // unauthorized writes API Gateway's 401, with an RFC 6750 challenge.

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"example.com/quartet/packages/apigwevent"
 	"example.com/quartet/packages/apispec"
 	"example.com/quartet/packages/lambdahttp"
 )
@@ -134,21 +135,18 @@ func (g *gateway) route(c Context, r apispec.Route, fallback http.Handler) http.
 	key := r.Key()
 	params := paramNames(r.Path)
 	h := g.logged(c.Name, key, func(w http.ResponseWriter, req *http.Request, requestID string) (int, error) {
-		var authorizer *authorizerContext
+		var (
+			jwtClaims map[string]string // nil on public routes
+			jwtScopes []string
+		)
 		if r.Secured {
-			a, err := g.authorize(req)
-			if err != nil {
+			var err error
+			if jwtClaims, jwtScopes, err = g.authorize(req); err != nil {
 				return unauthorized(w, err), err
 			}
-			authorizer = a
 		}
 
-		event, err := newEvent(w, req, eventInfo{
-			routeKey:   key,
-			requestID:  requestID,
-			params:     params,
-			authorizer: authorizer,
-		})
+		event, err := newEvent(w, req, key, requestID, params, jwtClaims, jwtScopes)
 		if errors.Is(err, errTooLarge) {
 			return writeMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large"), err
 		}
@@ -191,7 +189,7 @@ func (g *gateway) fallback(web http.Handler) http.Handler {
 func (g *gateway) logged(contextName, route string, serve func(http.ResponseWriter, *http.Request, string) (int, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := newRequestID()
+		id := apigwevent.NewRequestID()
 		w.Header().Set("Apigw-Requestid", id)
 		status, err := serve(w, r, id)
 

@@ -351,12 +351,10 @@ func TestRequestBody(t *testing.T) {
 		body        []byte
 		wantBase64  bool
 	}{
-		{"json", "application/json", []byte(`{"name":"tea"}`), false},
+		// Which content types are text is apigwevent's rule, tested there;
+		// these cases check that bodies of both kinds reach the handler.
 		{"json with charset", "application/json; charset=utf-8", []byte(`{"name":"thé"}`), false},
-		{"problem json", "application/problem+json", []byte(`{}`), false},
-		{"text", "text/plain", []byte("hello"), false},
 		{"binary", "application/octet-stream", []byte{0, 1, 2, 0xff}, true},
-		{"image", "image/png", []byte("\x89PNG"), true},
 		{"form", "application/x-www-form-urlencoded", []byte("a=1&b=2"), true},
 		{"no content type", "", []byte("mystery"), true},
 	}
