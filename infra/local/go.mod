@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
@@ -163,3 +164,5 @@ replace (
 // googleapis/rpc became a module of its own; next to FerretDB's newer grpc
 // (embeddedferret) the build fails with "ambiguous import" without this.
 replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
+
+replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig

@@ -67,6 +67,7 @@ replace (
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apitest v0.0.0-00010101000000-000000000000
+	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
@@ -78,8 +79,8 @@ require (
 	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
-	github.com/aws/aws-sdk-go-v2/config v1.33.18
-	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
 	github.com/aws/aws-sdk-go-v2/service/secretsmanager v1.50.11
 )
 
@@ -103,3 +104,5 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+
+replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig

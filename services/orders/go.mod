@@ -12,8 +12,6 @@ require (
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
-	github.com/aws/aws-sdk-go-v2/config v1.33.18
-	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
 	github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue v1.21.21
 	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.0
 	github.com/google/uuid v1.6.0
@@ -21,8 +19,14 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
+)
+
+require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
@@ -63,3 +67,5 @@ replace example.com/quartet/packages/httproute => ../../packages/httproute
 replace example.com/quartet/packages/validation => ../../packages/validation
 
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+
+replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig

@@ -8,72 +8,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+
+	"example.com/quartet/packages/awsconfig"
 )
 
 // ErrNotFound means the secret does not exist (Secrets Manager's
 // ResourceNotFoundException).
 var ErrNotFound = errors.New("secret not found")
 
-// ClientConfig says how to reach Secrets Manager.
-type ClientConfig struct {
-	// Endpoint is the URL of a stand-in of the Secrets Manager API, for
-	// tests. Empty means AWS, with credentials and region from the
-	// environment (the Lambda execution role, or the operator's profile);
-	// AWS_ENDPOINT_URL_SECRETS_MANAGER is honoured there too. A client with
-	// an endpoint reads nothing from the environment: it signs with dummy
-	// static credentials for Region.
-	Endpoint string
-	// Region is the AWS region; with an Endpoint it defaults to us-east-1.
-	Region string
-	// Timeout bounds each HTTP attempt; the SDK's standard retryer retries
-	// throttling and transient errors up to three attempts in all. Zero
-	// means DefaultTimeout. The request's context bounds the whole call.
-	Timeout time.Duration
-}
-
-// DefaultTimeout bounds one HTTP attempt to Secrets Manager.
-const DefaultTimeout = 5 * time.Second
+// ClientConfig says how to reach Secrets Manager: awsconfig.Options. Without
+// an Endpoint, AWS_ENDPOINT_URL_SECRETS_MANAGER is honoured too.
+type ClientConfig = awsconfig.Options
 
 // NewClient returns a Secrets Manager client. Build it once per process (in
 // main, before lambda.Start): it is safe for concurrent use.
 func NewClient(ctx context.Context, cfg ClientConfig) (*secretsmanager.Client, error) {
-	timeout := cfg.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
+	awsCfg, err := awsconfig.Load(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
-	httpClient := awshttp.NewBuildableClient().
-		WithTimeout(timeout).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second })
-	newRetryer := func() aws.Retryer { return retry.NewStandard() }
-
-	if cfg.Endpoint == "" {
-		awsCfg, err := config.LoadDefaultConfig(ctx,
-			config.WithRegion(cfg.Region), config.WithHTTPClient(httpClient), config.WithRetryer(newRetryer))
-		if err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		return secretsmanager.NewFromConfig(awsCfg), nil
-	}
-	region := cfg.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	return secretsmanager.NewFromConfig(aws.Config{
-		Region:      region,
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-		HTTPClient:  httpClient,
-		Retryer:     newRetryer,
-	}, func(o *secretsmanager.Options) { o.BaseEndpoint = aws.String(cfg.Endpoint) }), nil
+	return secretsmanager.NewFromConfig(awsCfg), nil
 }
 
 // Getter is the one Secrets Manager call that reading a secret needs;

@@ -8,75 +8,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/services/orders/table"
 )
 
-// ClientConfig says how to reach DynamoDB.
-type ClientConfig struct {
-	// Endpoint is a local DynamoDB's URL, such as minidyn's or DynamoDB
-	// Local's. Empty means AWS, with credentials and region from the
-	// environment (the Lambda execution role). A client with an endpoint
-	// reads nothing from the environment: it uses dummy static credentials
-	// and Region, and skips response checksum validation, which minidyn
-	// does not support.
-	Endpoint string
-	// Region is the AWS region; with an Endpoint it defaults to us-east-1.
-	Region string
-	// Timeout bounds each HTTP attempt; the SDK's standard retryer retries
-	// throttling and transient errors up to three attempts in all. Zero
-	// means DefaultTimeout. The request's context bounds the whole call.
-	Timeout time.Duration
-}
-
-// DefaultTimeout bounds one HTTP attempt to DynamoDB.
-const DefaultTimeout = 5 * time.Second
+// ClientConfig says how to reach DynamoDB: awsconfig.Options. With an
+// Endpoint (minidyn, DynamoDB Local) the client also skips response checksum
+// validation, which minidyn does not support.
+type ClientConfig = awsconfig.Options
 
 // NewClient returns a DynamoDB client. Build it once per process (in main,
 // before lambda.Start) and share it: it is safe for concurrent use and
 // keeps its connections alive.
 func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) {
-	timeout := cfg.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	httpClient := awshttp.NewBuildableClient().
-		WithTimeout(timeout).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second })
-	newRetryer := func() aws.Retryer { return retry.NewStandard() }
-
-	if cfg.Endpoint == "" {
-		awsCfg, err := config.LoadDefaultConfig(ctx,
-			config.WithRegion(cfg.Region), config.WithHTTPClient(httpClient), config.WithRetryer(newRetryer))
-		if err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		return dynamodb.NewFromConfig(awsCfg), nil
-	}
-
-	region := cfg.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	awsCfg := aws.Config{
-		Region:      region,
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-		HTTPClient:  httpClient,
-		Retryer:     newRetryer,
+	awsCfg, err := awsconfig.Load(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	return dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
-		o.BaseEndpoint = aws.String(cfg.Endpoint)
-		o.DisableValidateResponseChecksum = true
+		o.DisableValidateResponseChecksum = cfg.Endpoint != ""
 	}), nil
 }
 
