@@ -21,6 +21,7 @@ require (
 
 require (
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
+	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
@@ -166,3 +167,5 @@ replace (
 replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
 
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
+
+replace example.com/quartet/packages/etag => ../../packages/etag

@@ -53,6 +53,7 @@ require (
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
+	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
@@ -92,3 +93,5 @@ replace (
 replace example.com/quartet/packages/validation => ../../packages/validation
 
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+
+replace example.com/quartet/packages/etag => ../../packages/etag

@@ -19,6 +19,7 @@ require (
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	filippo.io/edwards25519 v1.1.0 // indirect
@@ -106,3 +107,5 @@ replace example.com/quartet/packages/httproute => ../../packages/httproute
 replace example.com/quartet/packages/validation => ../../packages/validation
 
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+
+replace example.com/quartet/packages/etag => ../../packages/etag

@@ -2,10 +2,9 @@ package httpapi
 
 import (
 	"net/http"
-	"regexp"
-	"strconv"
 	"time"
 
+	"example.com/quartet/packages/etag"
 	"example.com/quartet/packages/httpjson"
 	"example.com/quartet/packages/identity"
 	"example.com/quartet/packages/problem"
@@ -68,7 +67,7 @@ func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r.Header)
+	version, err := etag.Require(r.Header, "account")
 	if err != nil {
 		return err
 	}
@@ -168,39 +167,7 @@ func (a *api) discovery(w http.ResponseWriter, _ *http.Request) error {
 // writeCustomer sends c with its version as ETag. Account documents are
 // private to their owner: shared caches must not keep them.
 func writeCustomer(w http.ResponseWriter, status int, c accounts.Customer) {
-	w.Header().Set("ETag", etag(c.Version))
+	w.Header().Set("ETag", etag.Of(c.Version))
 	w.Header().Set("Cache-Control", "private, no-cache")
 	httpjson.Write(w, status, toCustomerResponse(c))
-}
-
-// etag returns the entity tag of an account at version: `"3"`.
-func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
-// etagPattern matches the entity tags etag returns.
-var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
-
-// ifMatch returns the version in the request's required If-Match header:
-// 428 when it is missing, 400 unless it is exactly one strong entity tag of
-// the form etag returns.
-func ifMatch(h http.Header) (int, error) {
-	values := h.Values("If-Match")
-	if len(values) == 0 {
-		p := problem.New(http.StatusPreconditionRequired,
-			"send the account's ETag in If-Match, so that no change made since you read it is lost")
-		p.Errors = []problem.FieldError{{Pointer: "If-Match", Detail: "is required"}}
-		return 0, p
-	}
-	var m []string
-	if len(values) == 1 {
-		m = etagPattern.FindStringSubmatch(values[0])
-	}
-	if m == nil {
-		return 0, badParams(problem.FieldError{Pointer: "If-Match",
-			Detail: `must be one ETag of this account as the API returned it, such as "3"`})
-	}
-	version, err := strconv.Atoi(m[1])
-	if err != nil {
-		return 0, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
-	}
-	return version, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"example.com/quartet/packages/etag"
 	"example.com/quartet/packages/httpjson"
 	"example.com/quartet/packages/identity"
 	"example.com/quartet/packages/problem"
@@ -64,14 +65,9 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
 		return err
 	}
-	version, err := ifMatch(r.Header)
+	version, err := etag.Require(r.Header, "product")
 	if err != nil {
 		return err
-	}
-	if version == nil {
-		p := problem.New(http.StatusPreconditionRequired, "send the product's ETag in If-Match, so that no change made since you read it is lost")
-		p.Errors = []problem.FieldError{{Pointer: "If-Match", Detail: "is required"}}
-		return p
 	}
 	var req updateProductRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
@@ -80,7 +76,7 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), *version, req.toPatch())
+	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), version, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -92,11 +88,15 @@ func (a *api) archiveProduct(w http.ResponseWriter, r *http.Request) error {
 	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
 		return err
 	}
-	version, err := ifMatch(r.Header)
+	version, ok, err := etag.IfMatch(r.Header, "product")
 	if err != nil {
 		return err
 	}
-	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), version)
+	var expected *int
+	if ok {
+		expected = &version
+	}
+	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), expected)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (a *api) listCategories(w http.ResponseWriter, r *http.Request) error {
 
 // writeProduct sends one product with its version as ETag.
 func writeProduct(w http.ResponseWriter, status int, p catalog.Product) {
-	w.Header().Set("ETag", etag(p.Version))
+	w.Header().Set("ETag", etag.Of(p.Version))
 	httpjson.Write(w, status, toProductResponse(p))
 }
 

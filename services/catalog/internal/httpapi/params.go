@@ -3,9 +3,7 @@ package httpapi
 import (
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"unicode/utf8"
 
@@ -63,36 +61,4 @@ func decodeCursor(cursor string) (string, bool) {
 		return "", false
 	}
 	return string(b), true
-}
-
-// etag returns the entity tag of a product at version: `"3"`.
-func etag(version int) string {
-	return `"` + strconv.Itoa(version) + `"`
-}
-
-// etagPattern matches the entity tags etag returns.
-var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
-
-// ifMatch returns the version in the request's If-Match header, or nil when
-// there is none. The header must hold exactly one strong entity tag of the
-// form etag returns; anything else, including "*", weak tags and lists, is
-// a 400 problem rather than a silent mismatch.
-func ifMatch(h http.Header) (*int, error) {
-	values := h.Values("If-Match")
-	if len(values) == 0 {
-		return nil, nil
-	}
-	var m []string
-	if len(values) == 1 {
-		m = etagPattern.FindStringSubmatch(values[0])
-	}
-	if m == nil {
-		return nil, badParams(problem.FieldError{Pointer: "If-Match",
-			Detail: `must be one ETag of this product as the API returned it, such as "3"`})
-	}
-	version, err := strconv.Atoi(m[1])
-	if err != nil {
-		return nil, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
-	}
-	return &version, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"example.com/quartet/packages/etag"
 	"example.com/quartet/packages/httpjson"
 	"example.com/quartet/packages/identity"
 	"example.com/quartet/packages/problem"
@@ -91,14 +92,9 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, err := ifMatch(r.Header)
+	version, err := etag.Require(r.Header, "review")
 	if err != nil {
 		return err
-	}
-	if version == nil {
-		p := problem.New(http.StatusPreconditionRequired, "send the review's ETag in If-Match, so that no change made since you read it is lost")
-		p.Errors = []problem.FieldError{{Pointer: "If-Match", Detail: "is required"}}
-		return p
 	}
 	var req updateReviewRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
@@ -107,7 +103,7 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), *version, req.toPatch())
+	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), version, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -124,11 +120,15 @@ func (a *api) deleteReview(w http.ResponseWriter, r *http.Request) error {
 	if !admin && !caller.HasRole(identity.RoleCustomer) {
 		return identity.ErrForbidden
 	}
-	version, err := ifMatch(r.Header)
+	version, ok, err := etag.IfMatch(r.Header, "review")
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), version); err != nil {
+	var expected *int
+	if ok {
+		expected = &version
+	}
+	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), expected); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -150,7 +150,7 @@ func (a *api) voteHelpful(w http.ResponseWriter, r *http.Request) error {
 
 // writeReview sends one review with its version as ETag.
 func writeReview(w http.ResponseWriter, status int, rv reviews.Review) {
-	w.Header().Set("ETag", etag(rv.Version))
+	w.Header().Set("ETag", etag.Of(rv.Version))
 	httpjson.Write(w, status, toReviewResponse(rv))
 }
 

@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 
 	"example.com/quartet/packages/problem"
@@ -85,36 +83,4 @@ func decodeCursor(cursor string, sort reviews.Sort) (*reviews.Position, bool) {
 		return nil, false
 	}
 	return &p, true
-}
-
-// etag returns the entity tag of a review at version: `"3"`.
-func etag(version int) string {
-	return `"` + strconv.Itoa(version) + `"`
-}
-
-// etagPattern matches the entity tags etag returns.
-var etagPattern = regexp.MustCompile(`^"([1-9][0-9]{0,9})"$`)
-
-// ifMatch returns the version in the request's If-Match header, or nil when
-// there is none. The header must hold exactly one strong entity tag of the
-// form etag returns; anything else, including "*", weak tags and lists, is
-// a 400 problem rather than a silent mismatch.
-func ifMatch(h http.Header) (*int, error) {
-	values := h.Values("If-Match")
-	if len(values) == 0 {
-		return nil, nil
-	}
-	var m []string
-	if len(values) == 1 {
-		m = etagPattern.FindStringSubmatch(values[0])
-	}
-	if m == nil {
-		return nil, badParams(problem.FieldError{Pointer: "If-Match",
-			Detail: `must be one ETag of this review as the API returned it, such as "3"`})
-	}
-	version, err := strconv.Atoi(m[1])
-	if err != nil {
-		return nil, badParams(problem.FieldError{Pointer: "If-Match", Detail: "is out of range"})
-	}
-	return &version, nil
 }
