@@ -64,10 +64,12 @@ build:
 		ls -l $(ROOT)/bin/$$s/bootstrap | awk -v s=$$s '{ printf "%-10s %6.1f MB\n", s, $$5/1048576 }'; \
 	done
 
-## migrate: migrate and seed the catalog database at DATABASE_URL (CATALOG_DB_ENGINE=postgres|mysql)
+## migrate: bring a context's database up to date, with its demo data where it has some
+##          make migrate [SERVICE=catalog|accounts|reviews]  (each reads its own configuration:
+##          catalog DATABASE_URL and CATALOG_DB_ENGINE, accounts DATABASE_URL and its signing keys, reviews MONGODB_URI)
+SERVICE ?= catalog
 migrate:
-	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL (make dev migrates its own databases)"; exit 1; }
-	go run ./services/catalog/cmd/migrate -seed
+	go run ./services/$(SERVICE)/cmd/migrate $(if $(filter reviews,$(SERVICE)),,-seed)
 
 ## db-branch, db-promote, db-branch-delete: the accounts database of STAGE on PlanetScale
 ## (needs PLANETSCALE_ORG, PLANETSCALE_DATABASE, PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN)
