@@ -89,7 +89,9 @@ func (s *Service) CreateAccount(ctx context.Context, n NewCustomer, roles ...Rol
 // email and wrong password both return ErrBadCredentials after the same
 // amount of hashing. From the MaxFailures-th failure in a row the account
 // is locked for a while, and sign-in returns a *ThrottledError (matching
-// ErrThrottled) without checking the password until the lock ends.
+// ErrThrottled) without checking the password until the lock ends; the
+// lock is checked again after a correct password, so a sign-in that
+// concurrent failures locked out while it was verified is refused too.
 func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error) {
 	c, err := s.store.CustomerByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -118,7 +120,18 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 		}
 		return Customer{}, ErrBadCredentials
 	}
-	if c.Throttle.Failures > 0 {
+	// The throttle read above may be stale by a whole verification: the
+	// failures of concurrent guesses may have locked the account since.
+	// Read it again, so that a burst of guesses cannot outrun the lock.
+	now = s.now()
+	fresh, err := s.store.Customer(ctx, c.ID)
+	if err != nil {
+		return Customer{}, err
+	}
+	if wait, locked := fresh.Throttle.Locked(now); locked {
+		return Customer{}, &ThrottledError{RetryAfter: wait}
+	}
+	if fresh.Throttle.Failures > 0 {
 		t, err := s.store.UpdateThrottle(ctx, c.ID, func(t *Throttle) error {
 			if wait, locked := t.Locked(now); locked {
 				// Locked by concurrent failures since we read it.
@@ -130,9 +143,9 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 		if err != nil {
 			return Customer{}, err
 		}
-		c.Throttle = t
+		fresh.Throttle = t
 	}
-	return c, nil
+	return fresh, nil
 }
 
 // Customer returns the account with the given ID.

@@ -122,3 +122,42 @@ func TestSignUpValidation(t *testing.T) {
 		t.Fatalf("SignUp of all-invalid input: got %v, want errors for email, displayName and password", err)
 	}
 }
+
+// hookHasher runs onVerify while it checks the password pw, as the slow
+// argon2id verification of a concurrent request would overlap other work.
+type hookHasher struct {
+	password.Hasher
+	pw       string
+	onVerify func()
+}
+
+func (h *hookHasher) Verify(encoded, pw string) (bool, error) {
+	if pw == h.pw && h.onVerify != nil {
+		h.onVerify()
+	}
+	return h.Hasher.Verify(encoded, pw)
+}
+
+// TestSignInLockedWhileVerifying is a burst of concurrent guesses: the one
+// with the right password read the account before any failure was
+// recorded, and the others' failures lock the account while its password
+// is being verified. It must be refused like any sign-in to a locked
+// account, or a burst would get around the throttle.
+func TestSignInLockedWhileVerifying(t *testing.T) {
+	h := &hookHasher{Hasher: password.Hasher{Params: password.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}}, pw: pw}
+	svc := accounts.NewService(memory.NewStore(), h)
+	if _, err := svc.SignUp(t.Context(), accounts.NewCustomer{Email: "ann@example.com", DisplayName: "Ann", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	h.onVerify = func() {
+		for range accounts.MaxFailures {
+			if _, err := svc.SignIn(t.Context(), "ann@example.com", "wrong password!"); !errors.Is(err, accounts.ErrBadCredentials) {
+				t.Errorf("concurrent SignIn with a wrong password: %v", err)
+			}
+		}
+	}
+	_, err := svc.SignIn(t.Context(), "ann@example.com", pw)
+	if !errors.Is(err, accounts.ErrThrottled) {
+		t.Errorf("SignIn that the account was locked during: got %v, want %v", err, accounts.ErrThrottled)
+	}
+}
