@@ -23,6 +23,10 @@ const DefaultTimeout = 3 * time.Second
 // maxBody bounds the product document read from the catalog.
 const maxBody = 1 << 20
 
+// maxDrain bounds what is read and discarded after a response, so that its
+// connection can be reused; a longer rest is not worth reading.
+const maxDrain = 64 << 10
+
 // Client is an orders.ProductLookup over the catalog's HTTP API. It is safe
 // for concurrent use.
 type Client struct {
@@ -73,7 +77,13 @@ func (c *Client) Product(ctx context.Context, id string) (orders.Product, error)
 	if err != nil {
 		return orders.Product{}, fmt.Errorf("%w: %v", orders.ErrCatalogUnavailable, err)
 	}
-	defer resp.Body.Close()
+	defer func() {
+		// Read what is left (a 404's problem, a chunked body's last chunk)
+		// so that the connection goes back to the pool instead of being
+		// closed: a new one costs a TLS handshake per product.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+		resp.Body.Close()
+	}()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		return orders.Product{}, fmt.Errorf("%w: %s", orders.ErrUnknownProduct, id)

@@ -3,8 +3,10 @@ package catalogclient_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,5 +76,43 @@ func TestNewRejectsBadURL(t *testing.T) {
 		if _, err := catalogclient.New(u, nil); err == nil {
 			t.Errorf("New(%q) succeeded, want an error", u)
 		}
+	}
+}
+
+// TestProductReusesConnections checks that the client reads every response
+// to the end, so its connection goes back to the pool: on Lambda a new
+// connection to the catalog costs a TLS handshake per product.
+func TestProductReusesConnections(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if r.URL.Path == "/v1/products/p-active" {
+			w.Write([]byte(fmt.Sprintf(productJSON, "p-active", "active")))
+			w.(http.Flusher).Flush() // no Content-Length: the body is chunked
+			w.Write([]byte("\n"))
+			return
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"type":"about:blank","title":"Not Found","status":404,"detail":"no product ` + id + `"}`))
+	}))
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := catalogclient.New(srv.URL, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"p-active", "p-missing", "p-active", "p-missing"} {
+		if _, err := c.Product(t.Context(), id); err != nil && !errors.Is(err, orders.ErrUnknownProduct) {
+			t.Fatalf("Product(%s): %v", id, err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("4 sequential requests opened %d connections, want 1", n)
 	}
 }
