@@ -19,16 +19,15 @@ import (
 // Errors returned by the accounts domain. Adapters translate driver errors
 // into them.
 var (
-	ErrNotFound           = errors.New("account not found")
-	ErrDuplicateEmail     = errors.New("an account with this email already exists")
-	ErrVersionMismatch    = errors.New("the account was changed since it was read")
-	ErrConflict           = errors.New("the account is being changed by another request; try again")
-	ErrInvalid            = validation.ErrInvalid
-	ErrBadCredentials     = errors.New("the email or password is not correct")
-	ErrThrottled          = errors.New("too many failed sign-ins; try again later")
-	ErrAddressNotFound    = errors.New("address not found")
-	ErrTooManyAddresses   = fmt.Errorf("an account can have at most %d addresses", MaxAddresses)
-	ErrPasswordNotAllowed = errors.New("password not allowed")
+	ErrNotFound         = errors.New("account not found")
+	ErrDuplicateEmail   = errors.New("an account with this email already exists")
+	ErrVersionMismatch  = errors.New("the account was changed since it was read")
+	ErrConflict         = errors.New("the account is being changed by another request; try again")
+	ErrInvalid          = validation.ErrInvalid
+	ErrBadCredentials   = errors.New("the email or password is not correct")
+	ErrThrottled        = errors.New("too many failed sign-ins; try again later")
+	ErrAddressNotFound  = errors.New("address not found")
+	ErrTooManyAddresses = fmt.Errorf("an account can have at most %d addresses", MaxAddresses)
 )
 
 // Limits enforced by the validating constructors.
@@ -85,7 +84,7 @@ type NewCustomer struct {
 	Password    string
 }
 
-// newCustomer validates n's profile fields and returns a customer at
+// create validates n's profile fields and returns a customer at
 // version 1 with the given hash and roles.
 func (n NewCustomer) create(id, passwordHash string, roles []Role, now time.Time) (Customer, error) {
 	c := Customer{
