@@ -171,11 +171,15 @@ func (p *Product) validate() error {
 	var errs validation.Errors
 	check := errs.Check
 	check(skuPattern.MatchString(p.SKU), "sku", "must be 1 to 64 upper-case letters, digits or dashes, starting with a letter or digit")
-	check(p.Name != "" && utf8.RuneCountInString(p.Name) <= MaxNameLen, "name", fmt.Sprintf("must be 1 to %d characters", MaxNameLen))
-	check(utf8.RuneCountInString(p.Description) <= MaxDescriptionLen, "description", fmt.Sprintf("must be at most %d characters", MaxDescriptionLen))
+	check(p.Name != "" && utf8.RuneCountInString(p.Name) <= MaxNameLen && ValidText(p.Name), "name", fmt.Sprintf("must be 1 to %d characters of text", MaxNameLen))
+	check(utf8.RuneCountInString(p.Description) <= MaxDescriptionLen && ValidText(p.Description), "description", fmt.Sprintf("must be at most %d characters of text", MaxDescriptionLen))
 	check(p.Price.Amount >= 0 && p.Price.Amount <= MaxPriceAmount, "price.amount", fmt.Sprintf("must be between 0 and %d minor units", int64(MaxPriceAmount)))
 	check(currencyPattern.MatchString(p.Price.Currency), "price.currency", "must be an ISO 4217 code such as USD")
 	check(ValidSlug(p.Category), "category", "must be a category slug")
 	check(p.Stock >= 0 && p.Stock <= MaxStock, "stock", fmt.Sprintf("must be between 0 and %d", MaxStock))
 	return errs.Err()
 }
+
+// ValidText reports whether s is text every store can hold: valid UTF-8
+// without NUL characters, which PostgreSQL refuses in text values.
+func ValidText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }

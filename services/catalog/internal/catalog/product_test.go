@@ -52,6 +52,10 @@ func TestNewProductCreateInvalid(t *testing.T) {
 		{"blank name", func(n *catalog.NewProduct) { n.Name = "  " }, []string{"name"}},
 		{"long name", func(n *catalog.NewProduct) { n.Name = strings.Repeat("é", catalog.MaxNameLen+1) }, []string{"name"}},
 		{"long description", func(n *catalog.NewProduct) { n.Description = strings.Repeat("d", catalog.MaxDescriptionLen+1) }, []string{"description"}},
+		// PostgreSQL refuses NUL in text: a 422, not a 500 from the store.
+		{"NUL in the name", func(n *catalog.NewProduct) { n.Name = "Mug\x00" }, []string{"name"}},
+		{"NUL in the description", func(n *catalog.NewProduct) { n.Description = "A\x00mug" }, []string{"description"}},
+		{"invalid UTF-8 in the name", func(n *catalog.NewProduct) { n.Name = "Mug \xff" }, []string{"name"}},
 		{"negative price", func(n *catalog.NewProduct) { n.Price.Amount = -1 }, []string{"price.amount"}},
 		{"huge price", func(n *catalog.NewProduct) { n.Price.Amount = catalog.MaxPriceAmount + 1 }, []string{"price.amount"}},
 		{"lower-case currency", func(n *catalog.NewProduct) { n.Price.Currency = "usd" }, []string{"price.currency"}},

@@ -53,6 +53,9 @@ func (s *Service) Products(ctx context.Context, q Query) (Page, error) {
 	if q.After != "" && !validID(q.After) {
 		return Page{}, validation.Field("cursor", "is not a cursor this API issued")
 	}
+	if !ValidText(q.Search) {
+		return Page{}, validation.Field("q", "must be UTF-8 text without NUL characters")
+	}
 	return s.store.Products(ctx, q)
 }
 

@@ -118,6 +118,9 @@ func TestServiceRefusesMalformedInput(t *testing.T) {
 		{Limit: 0},
 		{Limit: catalog.MaxLimit + 1},
 		{Limit: 10, After: "not-a-cursor"},
+		// PostgreSQL refuses NUL and invalid UTF-8 in text: a 400, not a 500.
+		{Limit: 10, Search: "wal\x00nut"},
+		{Limit: 10, Search: "wal\xffnut"},
 	} {
 		if _, err := svc.Products(ctx, q); !errors.Is(err, catalog.ErrInvalid) {
 			t.Errorf("Products(%+v): got %v, want %v", q, err, catalog.ErrInvalid)
