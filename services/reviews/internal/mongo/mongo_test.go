@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"example.com/quartet/packages/embeddedferret"
 	"example.com/quartet/services/reviews/internal/mongo"
@@ -186,4 +188,83 @@ func TestRecompute(t *testing.T) {
 	if err != nil || sum.Histogram != [5]int{0, 0, 0, 2, 1} {
 		t.Errorf("fixed summary = %+v, %v; want histogram [0 0 0 2 1]", sum, err)
 	}
+}
+
+// TestStoreFinishesAnOperationWhoseCallerWentAway cancels the caller's
+// context right after the first write of each operation (the source of
+// truth) succeeds, as a client that hangs up does. The writes that follow
+// must still happen: otherwise the summary or the helpful count drifts
+// without any crash.
+func TestStoreFinishesAnOperationWhoseCallerWentAway(t *testing.T) {
+	migrated := newDatabase(t, ferretClient(t))
+
+	var (
+		mu      sync.Mutex
+		started = make(map[int64]string) // request id -> "insert reviews"
+		trigger string
+		cancel  context.CancelFunc
+	)
+	monitor := &event.CommandMonitor{
+		Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+			mu.Lock()
+			started[e.RequestID] = e.CommandName + " " + coll
+			mu.Unlock()
+		},
+		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+			mu.Lock()
+			defer mu.Unlock()
+			if cancel != nil && started[e.RequestID] == trigger {
+				cancel()
+				cancel = nil
+			}
+		},
+	}
+	client, err := driver.Connect(options.Client().ApplyURI(ferret.server.URI()).SetMonitor(monitor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	s := mongo.NewStore(client.Database(migrated.Name()), mongo.Options{SerializeUpdates: true})
+
+	// goneAfter returns a context cancelled once the command succeeds.
+	goneAfter := func(command string) context.Context {
+		ctx, c := context.WithCancel(context.Background())
+		mu.Lock()
+		trigger, cancel = command, c
+		mu.Unlock()
+		return ctx
+	}
+	noDrift := func(step string) {
+		t.Helper()
+		if drift, err := s.Recompute(context.Background(), false); err != nil || !drift.None() {
+			t.Errorf("after %s: Recompute = %+v, %v; want no drift", step, drift, err)
+		}
+	}
+
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000a1", ProductID: "0190a000-0000-7000-8000-000000000001",
+		Author: reviews.Author{Subject: "c1", Name: "C"}, Rating: 4, Title: "t", CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := s.CreateReview(goneAfter("insert reviews"), r); err != nil {
+		t.Errorf("CreateReview: %v", err)
+	}
+	noDrift("a create")
+
+	if _, err := s.UpdateReview(goneAfter("update reviews"), r.ID, func(r *reviews.Review) error {
+		r.Rating, r.Version = 2, r.Version+1
+		return nil
+	}); err != nil {
+		t.Errorf("UpdateReview: %v", err)
+	}
+	noDrift("an edit of the rating")
+
+	if _, err := s.AddHelpfulVote(goneAfter("insert votes"), r.ID, "c2"); err != nil {
+		t.Errorf("AddHelpfulVote: %v", err)
+	}
+	noDrift("a helpful vote")
+
+	if err := s.DeleteReview(goneAfter("delete reviews"), r.ID, func(reviews.Review) error { return nil }); err != nil {
+		t.Errorf("DeleteReview: %v", err)
+	}
+	noDrift("a delete")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -18,13 +19,26 @@ import (
 // DeleteReview when the review changes between read and write.
 const maxAttempts = 5
 
+// followUpTimeout bounds the writes that follow an operation's first write.
+const followUpTimeout = 5 * time.Second
+
+// followUp returns the context for the writes that follow an operation's
+// first write, the source of truth: not cancelled with ctx, because a
+// caller that gives up (a client that hangs up, a deadline reached) between
+// the writes would otherwise leave the summary or helpful count drifted
+// without any crash; bounded by followUpTimeout instead.
+func followUp(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+}
+
 // Store is a reviews.Store on one MongoDB database.
 //
 // Every change is a single-document write, atomic on MongoDB. The writes of
 // one operation happen in a fixed order, source of truth first (see the
 // README, "Summary consistency"): a crash between them can only leave a
 // summary or a helpful count behind its reviews or votes, which Recompute
-// detects and repairs.
+// detects and repairs. The writes after the first ignore the caller's
+// cancellation (see followUp), so a caller giving up does no such damage.
 type Store struct {
 	reviews   *mongo.Collection
 	votes     *mongo.Collection
@@ -69,6 +83,8 @@ func (s *Store) CreateReview(ctx context.Context, r reviews.Review) error {
 		}
 		return fmt.Errorf("insert review: %w", err)
 	}
+	ctx, cancel := followUp(ctx)
+	defer cancel()
 	return s.incSummary(ctx, r.ProductID, bson.D{{Key: ratingField(r.Rating), Value: 1}})
 }
 
@@ -171,6 +187,8 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 		saved.Rating, saved.Title, saved.Body = next.Rating, next.Title, next.Body
 		saved.UpdatedAt, saved.Version = next.UpdatedAt, next.Version
 		if saved.Rating != old.Rating {
+			ctx, cancel := followUp(ctx)
+			defer cancel()
 			err := s.incSummary(ctx, old.ProductID, bson.D{
 				{Key: ratingField(old.Rating), Value: -1},
 				{Key: ratingField(saved.Rating), Value: 1},
@@ -207,6 +225,8 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		if res.DeletedCount == 0 {
 			continue // changed or deleted since read: read again
 		}
+		ctx, cancel := followUp(ctx)
+		defer cancel()
 		if err := s.incSummary(ctx, r.ProductID, bson.D{{Key: ratingField(r.Rating), Value: -1}}); err != nil {
 			return err
 		}
@@ -234,6 +254,8 @@ func (s *Store) AddHelpfulVote(ctx context.Context, reviewID, voterID string) (r
 		}
 		return reviews.Review{}, fmt.Errorf("insert vote: %w", err)
 	}
+	ctx, cancel := followUp(ctx)
+	defer cancel()
 	var d reviewDoc
 	err := s.serialize(reviewsColl, reviewID, func() error {
 		return s.reviews.FindOneAndUpdate(ctx,
