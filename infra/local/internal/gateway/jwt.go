@@ -27,8 +27,9 @@ const (
 	// fetched again: API Gateway caches an issuer's keys for up to two hours.
 	DefaultKeysTTL = 2 * time.Hour
 	// DefaultRefreshInterval is the shortest interval between two fetches
-	// caused by tokens naming an unknown key, so that forged tokens cannot
-	// make the gateway hammer the issuer.
+	// caused by tokens naming an unknown key, or after a failed fetch, so
+	// that neither forged tokens nor an issuer that is down make the gateway
+	// hammer the issuer.
 	DefaultRefreshInterval = 10 * time.Second
 	// fetchTimeout bounds each fetch of the discovery document or the keys.
 	fetchTimeout = 5 * time.Second
@@ -53,7 +54,7 @@ type JWTConfig struct {
 	// KeysTTL is how long fetched keys are trusted; 0 means DefaultKeysTTL.
 	KeysTTL time.Duration
 	// RefreshInterval is the shortest interval between fetches caused by
-	// unknown key ids; 0 means DefaultRefreshInterval.
+	// unknown key ids or a failed fetch; 0 means DefaultRefreshInterval.
 	RefreshInterval time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -62,8 +63,9 @@ type JWTConfig struct {
 // JWTAuthorizer verifies bearer tokens against an issuer's published keys,
 // as API Gateway's JWT authorizer does: the key named by the token's "kid"
 // from the issuer's JWKS (fetched and cached, fetched again for an unknown
-// kid at most once per RefreshInterval), the signature, and the claims iss,
-// aud (or client_id), exp (required), nbf and iat. It is a Verifier.
+// kid or after a failed fetch at most once per RefreshInterval), the
+// signature, and the claims iss, aud (or client_id), exp (required), nbf
+// and iat. It is a Verifier.
 //
 // Unlike API Gateway, which takes RSA keys only, it accepts exactly one
 // algorithm: EdDSA with Ed25519 keys, the algorithm accounts signs with.
@@ -78,6 +80,7 @@ type JWTAuthorizer struct {
 	keys        map[string]ed25519.PublicKey // by kid
 	fetchedAt   time.Time                    // of keys; zero before the first success
 	lastAttempt time.Time                    // of the last fetch, successful or not
+	lastErr     error                        // of the last fetch; nil if it succeeded
 }
 
 // NewJWTAuthorizer returns an authorizer for cfg. It fetches nothing until
@@ -154,29 +157,27 @@ func (a *JWTAuthorizer) checkAudience(claims jwt.MapClaims) error {
 }
 
 // key returns the public key with id kid, fetching the keys when there are
-// none yet, when they are older than KeysTTL, or when kid is unknown and the
-// last fetch is older than RefreshInterval.
+// none yet, when they are older than KeysTTL, or when kid is unknown — but
+// never within RefreshInterval of the last fetch, failed or not, so that
+// neither forged kids nor an issuer that is down make every request wait
+// for a fetch of its own.
 func (a *JWTAuthorizer) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
-	if k, fetch := a.cached(kid); !fetch {
-		if k == nil {
-			return nil, fmt.Errorf("unknown key id %q", kid)
-		}
-		return k, nil
+	if k, fetch, err := a.cached(kid); !fetch {
+		return k, err
 	}
 
 	a.fetchMu.Lock()
 	defer a.fetchMu.Unlock()
 	// Another request may have fetched while this one waited.
-	if k, fetch := a.cached(kid); !fetch {
-		if k == nil {
-			return nil, fmt.Errorf("unknown key id %q", kid)
-		}
-		return k, nil
+	if k, fetch, err := a.cached(kid); !fetch {
+		return k, err
 	}
-	keys, err := a.fetch(ctx)
+	// The keys are shared: the fetch must not fail because the client that
+	// happened to cause it went away. fetch bounds it with its own timeout.
+	keys, err := a.fetch(context.WithoutCancel(ctx))
 	now := a.cfg.Now()
 	a.mu.Lock()
-	a.lastAttempt = now
+	a.lastAttempt, a.lastErr = now, err
 	if err == nil {
 		a.keys, a.fetchedAt = keys, now
 	}
@@ -190,20 +191,24 @@ func (a *JWTAuthorizer) key(ctx context.Context, kid string) (ed25519.PublicKey,
 	return nil, fmt.Errorf("unknown key id %q", kid)
 }
 
-// cached returns the cached key kid, if any, and whether the keys should be
-// fetched first.
-func (a *JWTAuthorizer) cached(kid string) (ed25519.PublicKey, bool) {
+// cached returns the cached key kid, or why there is none, unless the keys
+// should be fetched first, which it reports as true.
+func (a *JWTAuthorizer) cached(kid string) (ed25519.PublicKey, bool, error) {
 	now := a.cfg.Now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	fresh := !a.fetchedAt.IsZero() && now.Sub(a.fetchedAt) < a.cfg.KeysTTL
-	if k := a.keys[kid]; k != nil && fresh {
-		return k, false
+	recent := !a.lastAttempt.IsZero() && now.Sub(a.lastAttempt) < a.cfg.RefreshInterval
+	k := a.keys[kid]
+	switch {
+	case fresh && k != nil:
+		return k, false, nil
+	case fresh && recent:
+		return nil, false, fmt.Errorf("unknown key id %q", kid)
+	case !fresh && recent && a.lastErr != nil:
+		return nil, false, fmt.Errorf("fetch the issuer's keys (not retried for %s): %w", a.cfg.RefreshInterval, a.lastErr)
 	}
-	if !fresh {
-		return nil, true
-	}
-	return nil, now.Sub(a.lastAttempt) >= a.cfg.RefreshInterval
+	return nil, true, nil
 }
 
 // fetch reads the JWKS, found through discovery unless JWKSURL is set, and

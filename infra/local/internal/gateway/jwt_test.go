@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,6 +108,61 @@ func TestJWTAuthorizerRefreshesOnUnknownKeyAtMostOncePerInterval(t *testing.T) {
 	}
 	if j := is.jwksHits.Load(); j != 2 {
 		t.Errorf("JWKS fetched %d times, want 2", j)
+	}
+}
+
+func TestJWTAuthorizerRetriesAFailedFetchAtMostOncePerInterval(t *testing.T) {
+	is := newTestIssuer(t)
+	var hits atomic.Int32
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	}))
+	defer failing.Close()
+	clk := &clock{now: time.Now()}
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience},
+		JWKSURL: failing.URL, Now: clk.Now})
+	token := is.token(t, "u1", nil, clk.Now())
+
+	// While the issuer fails, requests are refused without asking it again
+	// each time (and without queueing behind each other's fetches).
+	for i := range 5 {
+		if _, err := a.Verify(context.Background(), token); err == nil || !strings.Contains(err.Error(), "fetch the issuer's keys") {
+			t.Fatalf("Verify #%d = %v, want a fetch error", i+1, err)
+		}
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("failing JWKS fetched %d times for 5 tokens within the refresh interval, want 1", n)
+	}
+	clk.advance(gateway.DefaultRefreshInterval)
+	a.Verify(context.Background(), token)
+	if n := hits.Load(); n != 2 {
+		t.Errorf("failing JWKS fetched %d times after the refresh interval, want 2", n)
+	}
+}
+
+func TestJWTAuthorizerFetchOutlivesTheRequestThatCausedIt(t *testing.T) {
+	is := newTestIssuer(t)
+	clk := &clock{now: time.Now()}
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}, Now: clk.Now})
+	if _, err := a.Verify(context.Background(), is.token(t, "u1", nil, clk.Now())); err != nil {
+		t.Fatal(err)
+	}
+
+	// The issuer rotates its key; the first request with the new key comes
+	// from a client that has already gone away.
+	rotKey, rotKid := newKey(t)
+	is.publish(rotKey)
+	rotated := sign(t, jwt.SigningMethodEdDSA, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
+	clk.advance(gateway.DefaultRefreshInterval)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	a.Verify(gone, rotated)
+
+	// The shared fetch it started must not fail for everyone else for a
+	// whole refresh interval.
+	if _, err := a.Verify(context.Background(), rotated); err != nil {
+		t.Errorf("Verify with the rotated key after a cancelled request = %v, want success", err)
 	}
 }
 
