@@ -200,3 +200,34 @@ func mustWriteFile(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStopStale leaves a server running as a killed process would, and
+// checks that StopStale stops it so that the data directory starts again.
+func TestStopStale(t *testing.T) {
+	bin := mustFindBinaries(t)
+	dataPath := filepath.Join(reachableTempDir(t), ".data", "postgres")
+	opts := embeddedpg.Options{BinariesPath: bin, DataPath: dataPath}
+
+	if stopped, err := embeddedpg.StopStale(t.Context(), dataPath); err != nil || stopped {
+		t.Fatalf("StopStale before any start = %v, %v; want false, nil", stopped, err)
+	}
+	orphan, err := embeddedpg.Start(t.Context(), opts) // never stopped: the orphan
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if stopped, err := embeddedpg.StopStale(ctx, dataPath); err != nil || !stopped {
+		t.Fatalf("StopStale with a server running = %v, %v; want true, nil", stopped, err)
+	}
+	if _, err := pgx.Connect(t.Context(), orphan.URL("postgres")); err == nil {
+		t.Errorf("the orphan still accepts connections after StopStale")
+	}
+
+	again := mustStart(t, opts)
+	conn := mustConnect(t, again.URL("postgres"))
+	if got := queryString(t, conn, `SELECT 'up'`); got != "up" {
+		t.Errorf("after StopStale the data directory does not start again: %q", got)
+	}
+	conn.Close(context.Background())
+}

@@ -276,10 +276,17 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 	if s.Stores.PostgresURL != "" {
 		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redactURL(s.Stores.PostgresURL), "external (DATABASE_URL)"})
 	} else {
+		dir := filepath.Join(cfg.DataDir, "postgres")
+		// A server an earlier make dev left running (killed by a second
+		// Ctrl-C before it could stop it) still holds the data and the port.
+		if stopped, err := embeddedpg.StopStale(ctx, dir); err != nil {
+			return err
+		} else if stopped {
+			logger.Info("stopped the PostgreSQL an earlier run left behind", "data", dir)
+		}
 		if err := wait(cfg.Ports.Postgres, "embedded PostgreSQL (catalog)", "DATABASE_URL"); err != nil {
 			return err
 		}
-		dir := filepath.Join(cfg.DataDir, "postgres")
 		srv, err := embeddedpg.Start(ctx, embeddedpg.Options{DataPath: dir, Port: uint32(cfg.Ports.Postgres), Logger: cfg.StoreLog})
 		if err != nil {
 			return fmt.Errorf("start the embedded PostgreSQL for catalog: %w", err)
