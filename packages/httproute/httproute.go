@@ -8,6 +8,7 @@ package httproute
 import (
 	"log/slog"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -45,7 +46,28 @@ func Handler(routes []Route, fail func(http.ResponseWriter, *http.Request, error
 		}
 	}
 	mux.Handle("/", serve(unmatched(mux, methods)))
-	return requestlog.Middleware(logger, mux)
+	return requestlog.Middleware(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// ServeMux would redirect such a path to its clean form, with a
+		// text/html body; no operation has it.
+		if p := r.URL.EscapedPath(); p != cleanPath(p) {
+			fail(w, r, problem.New(http.StatusNotFound, "no operation has this path"))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+// cleanPath returns p as ServeMux cleans it before matching: no "." or ".."
+// segments and no empty ones, a trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if strings.HasSuffix(p, "/") && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // Patterns returns the patterns of routes, for comparing them with the

@@ -38,6 +38,11 @@ func TestHandler(t *testing.T) {
 		{"error becomes a problem", "GET", "/v1/things/gone", http.StatusGone, ""},
 		{"unknown path", "GET", "/v1/nothing", http.StatusNotFound, ""},
 		{"other method", "PUT", "/v1/things/1", http.StatusMethodNotAllowed, "GET, DELETE"},
+		// ServeMux would redirect these with a text/html body.
+		{"dot segment", "GET", "/v1/things/.", http.StatusNotFound, ""},
+		{"dot-dot segment", "GET", "/v1/things/..", http.StatusNotFound, ""},
+		{"empty segment", "GET", "/v1//things/1", http.StatusNotFound, ""},
+		{"escaped dot-dot is a value", "GET", "/v1/things/%2E%2E", http.StatusNoContent, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
