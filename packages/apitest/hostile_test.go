@@ -159,7 +159,7 @@ func TestHostileReportsCarelessHandlers(t *testing.T) {
 		{"redirect for dot segments", careful, "status 307, want a 4xx problem"},
 		{"text/plain 4xx", func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Content-Type") != "application/json" {
-				http.Error(w, "unsupported", 415)
+				http.Error(w, "unsupported", http.StatusUnsupportedMediaType)
 				return
 			}
 			careful(w, r)
