@@ -57,7 +57,5 @@ func Require(h http.Header, resource string) (int, error) {
 }
 
 func invalid(detail string) *problem.Problem {
-	p := problem.New(http.StatusBadRequest, "a parameter of the request is not valid")
-	p.Errors = []problem.FieldError{{Pointer: "If-Match", Detail: detail}}
-	return p
+	return problem.BadParams(problem.FieldError{Pointer: "If-Match", Detail: detail})
 }

@@ -52,6 +52,14 @@ func Invalid(detail string, fields ...FieldError) *Problem {
 	return p
 }
 
+// BadParams returns a 400 problem for invalid query parameters or headers,
+// each named as the pointer of its error ("limit", "If-Match").
+func BadParams(fields ...FieldError) *Problem {
+	p := New(http.StatusBadRequest, "a parameter of the request is not valid")
+	p.Errors = fields
+	return p
+}
+
 func (p *Problem) Error() string {
 	if p.Detail == "" {
 		return strconv.Itoa(p.Status) + " " + p.Title

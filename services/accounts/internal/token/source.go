@@ -13,19 +13,16 @@ import (
 	"path/filepath"
 )
 
-// Source supplies the signing keys: the current key first, then the
-// previous keys that still verify. The local source generates a key once
-// and keeps it in a file; in AWS the keys come from Secrets Manager as PEM
-// (see ParsePEM) through accounts.KeysFromSecret.
-type Source interface {
-	SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error)
-}
+// The key sources below implement accounts.KeySource: they supply the
+// signing keys, the current key first, then the previous keys that still
+// verify. In AWS the keys come from Secrets Manager as PEM (see ParsePEM)
+// through accounts.KeysFromSecret.
 
-// PEM is a Source holding PKCS #8 "PRIVATE KEY" PEM blocks, current key
+// PEM is a key source holding PKCS #8 "PRIVATE KEY" PEM blocks, current key
 // first, as a secret or an environment variable carries them.
 type PEM []byte
 
-// SigningKeys implements Source.
+// SigningKeys returns the keys, current first.
 func (p PEM) SigningKeys(context.Context) ([]ed25519.PrivateKey, error) { return ParsePEM(p) }
 
 // ParsePEM reads every PKCS #8 Ed25519 private key in data, in order.
@@ -68,13 +65,13 @@ func EncodePEM(key ed25519.PrivateKey) ([]byte, error) {
 // FileName is the name of the key file a Dir keeps.
 const FileName = "accounts-signing-key.pem"
 
-// Dir is the local Source: the key in FileName under the directory Dir
+// Dir is the local key source: the key in FileName under the directory Dir
 // (e.g. .data), generated on first use and written with mode 0600, so that
 // tokens survive restarts of the local stack. Processes racing to create it
 // all end up with the same key.
 type Dir string
 
-// SigningKeys implements Source.
+// SigningKeys returns the keys, current first.
 func (d Dir) SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error) {
 	path := filepath.Join(string(d), FileName)
 	data, err := os.ReadFile(path)

@@ -151,5 +151,5 @@ func queryProblem(ve *catalog.ValidationError) *problem.Problem {
 	for i, f := range ve.Fields {
 		fields[i] = problem.FieldError{Pointer: f.Field, Detail: f.Reason}
 	}
-	return badParams(fields...)
+	return problem.BadParams(fields...)
 }

@@ -41,7 +41,7 @@ func pageQuery(v url.Values) (catalog.Query, error) {
 		errs = append(errs, problem.FieldError{Pointer: "q", Detail: fmt.Sprintf("must be at most %d characters", maxSearchLen)})
 	}
 	if errs != nil {
-		return catalog.Query{}, badParams(errs...)
+		return catalog.Query{}, problem.BadParams(errs...)
 	}
 	return q, nil
 }

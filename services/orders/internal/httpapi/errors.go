@@ -59,11 +59,3 @@ func invalidProblem(ve *orders.ValidationError) *problem.Problem {
 	}
 	return problem.Invalid("some members of the request are not valid", fields...)
 }
-
-// badParams returns a 400 problem for invalid query parameters or headers,
-// each named as the pointer of its error.
-func badParams(fields ...problem.FieldError) *problem.Problem {
-	p := problem.New(http.StatusBadRequest, "a parameter of the request is not valid")
-	p.Errors = fields
-	return p
-}

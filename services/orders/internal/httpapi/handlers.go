@@ -73,7 +73,7 @@ func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, customer st
 func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, customer string) error {
 	key := r.Header.Get(idempotencyKeyHeader)
 	if key == "" {
-		return badParams(problem.FieldError{Pointer: idempotencyKeyHeader, Detail: "is required: send a unique key, such as a UUID, and reuse it only to retry this request"})
+		return problem.BadParams(problem.FieldError{Pointer: idempotencyKeyHeader, Detail: "is required: send a unique key, such as a UUID, and reuse it only to retry this request"})
 	}
 	var req placeOrderRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
@@ -180,7 +180,7 @@ func pageQuery(v url.Values) (orders.Query, error) {
 		q.After = after
 	}
 	if errs != nil {
-		return orders.Query{}, badParams(errs...)
+		return orders.Query{}, problem.BadParams(errs...)
 	}
 	return q, nil
 }

@@ -39,11 +39,3 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a.responder.Error(w, r, err)
 }
-
-// badParams returns a 400 problem for invalid query parameters or headers,
-// each named as the pointer of its error.
-func badParams(fields ...problem.FieldError) *problem.Problem {
-	p := problem.New(http.StatusBadRequest, "a parameter of the request is not valid")
-	p.Errors = fields
-	return p
-}

@@ -39,7 +39,7 @@ func pageQuery(productID string, v url.Values) (reviews.Query, error) {
 		q.After = after
 	}
 	if errs != nil {
-		return reviews.Query{}, badParams(errs...)
+		return reviews.Query{}, problem.BadParams(errs...)
 	}
 	return q, nil
 }
