@@ -28,6 +28,7 @@ require (
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
 	example.com/quartet/packages/problem v0.0.0 // indirect
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
@@ -169,3 +170,5 @@ replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable

@@ -13,6 +13,7 @@ require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
@@ -109,3 +110,5 @@ replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable

@@ -19,6 +19,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
 )
@@ -69,3 +70,5 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable

@@ -16,6 +16,8 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
+require example.com/quartet/packages/unavailable v0.0.0 // indirect
+
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
@@ -109,3 +111,5 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
