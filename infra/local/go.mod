@@ -21,6 +21,7 @@ require (
 
 require (
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
@@ -172,3 +173,5 @@ replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 replace example.com/quartet/packages/etag => ../../packages/etag
 
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

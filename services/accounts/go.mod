@@ -70,6 +70,7 @@ require (
 	example.com/quartet/packages/apitest v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0-00010101000000-000000000000
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
@@ -112,3 +113,5 @@ replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 replace example.com/quartet/packages/etag => ../../packages/etag
 
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

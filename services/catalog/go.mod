@@ -53,6 +53,7 @@ require (
 
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/testenv v0.0.0 // indirect
@@ -98,3 +99,5 @@ replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 replace example.com/quartet/packages/etag => ../../packages/etag
 
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

@@ -21,6 +21,7 @@ require example.com/quartet/packages/unavailable v0.0.0 // indirect
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
@@ -113,3 +114,5 @@ replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 replace example.com/quartet/packages/etag => ../../packages/etag
 
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget
