@@ -12,7 +12,9 @@
 //   - server-side cancellations and connection limits of PostgreSQL, by
 //     SQLSTATE through the SQLState() method of pgconn.PgError;
 //   - throttling and service errors of AWS services, by error code through
-//     the ErrorCode() method of smithy.APIError;
+//     the ErrorCode() method of smithy.APIError, and failed exchanges with
+//     them through the ConnectionError() method of smithy-go's
+//     RequestSendError;
 //   - MongoDB network and overload errors, through the HasErrorLabel and
 //     HasErrorCode methods of the mongo driver's server errors;
 //   - any error marked with Mark (or with an Unavailable() bool method that
@@ -81,6 +83,11 @@ func matches(e error) bool {
 		return true
 	}
 	if t, ok := e.(interface{ Timeout() bool }); ok && t.Timeout() {
+		return true
+	}
+	// smithy-go's RequestSendError: the HTTP exchange with the service
+	// failed (refused, reset, cut, malformed response).
+	if c, ok := e.(interface{ ConnectionError() bool }); ok && c.ConnectionError() {
 		return true
 	}
 	if s, ok := e.(interface{ SQLState() string }); ok && postgresUnavailable(s.SQLState()) {

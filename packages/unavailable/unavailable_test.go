@@ -28,6 +28,12 @@ type apiError string
 func (e apiError) Error() string     { return "api error " + string(e) }
 func (e apiError) ErrorCode() string { return string(e) }
 
+// sendError has the method of smithy-go's RequestSendError that Is reads.
+type sendError struct{}
+
+func (sendError) Error() string         { return "request send failed" }
+func (sendError) ConnectionError() bool { return true }
+
 // mongoError has the methods of the mongo driver's ServerError that Is reads.
 type mongoError struct {
 	code  int
@@ -99,6 +105,7 @@ func TestIs(t *testing.T) {
 		{"dynamo request limit", apiError("RequestLimitExceeded"), true},
 		{"dynamo condition", apiError("ConditionalCheckFailedException"), false},
 		{"dynamo validation", apiError("ValidationException"), false},
+		{"aws send failed", fmt.Errorf("query: %w", sendError{}), true},
 		{"mongo network", mongoError{label: "NetworkError"}, true},
 		{"mongo shutdown", mongoError{code: 91}, true},
 		{"mongo duplicate key", mongoError{code: 11000}, false},

@@ -15,6 +15,7 @@ require (
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
@@ -23,7 +24,6 @@ require (
 
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
-	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dolthub/flatbuffers/v23 v23.3.3-dh.2 // indirect
