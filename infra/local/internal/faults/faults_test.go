@@ -48,6 +48,35 @@ func TestEmbeddedStores(t *testing.T) {
 	for _, c := range s.cases() {
 		t.Run(c.name, func(t *testing.T) { s.run(t, c) })
 	}
+	t.Run("client hangs up", s.hangUp)
+}
+
+// hangUp checks that a client that gives up on a request whose store is
+// frozen is not a server error: the context logs it at INFO as a 499 (and
+// the check at the end of the test finds no ERROR line).
+func (s *stack) hangUp(t *testing.T) {
+	p := s.proxies["catalog"]
+	if err := p.SetMode(faultproxy.Freeze); err != nil {
+		t.Fatal(err)
+	}
+	defer p.SetMode(faultproxy.Pass)
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	path := "/v1/products/" + s.product + "?hang-up=" + rand.Text()[:8]
+	if r := s.do(ctx, request{"GET", path, "", nil}); r.err == nil {
+		t.Fatalf("the request the client gave up on answered: %v", r)
+	}
+	deadline := time.Now().Add(failWithin)
+	for time.Now().Before(deadline) {
+		for line := range strings.Lines(s.logs.String()) {
+			if strings.Contains(line, "client closed the request") && strings.Contains(line, "path=/v1/products/"+s.product) &&
+				strings.Contains(line, "level=INFO") && strings.Contains(line, "status=499") {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("no INFO line with status 499 for the request the client gave up on; log:\n%s", s.logs.String())
 }
 
 // TestRealServers runs the fault cases of catalog and accounts on the
