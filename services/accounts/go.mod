@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
 	golang.org/x/crypto v0.59.0
@@ -13,7 +14,6 @@ require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
-	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect

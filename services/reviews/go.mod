@@ -16,7 +16,7 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
-require example.com/quartet/packages/unavailable v0.0.0 // indirect
+require example.com/quartet/packages/unavailable v0.0.0
 
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
