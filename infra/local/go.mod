@@ -22,6 +22,7 @@ require (
 require example.com/quartet/packages/testenv v0.0.0 // indirect
 
 require (
+	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect

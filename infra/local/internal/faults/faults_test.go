@@ -22,12 +22,14 @@ import (
 
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/infra/local/internal/system"
+	"example.com/quartet/packages/apitest"
 	"example.com/quartet/packages/embeddedferret"
 	"example.com/quartet/packages/faultproxy"
 	"example.com/quartet/packages/mysqltest"
 	"example.com/quartet/packages/pgtest"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/unavailable"
+	"example.com/quartet/services/catalog"
 	"example.com/quartet/services/orders/localdynamo"
 )
 
@@ -477,4 +479,79 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestCatalogMySQLMode runs catalog's fault cases in its RDS MySQL mode, on
+// the machine's MariaDB/MySQL (TEST_MYSQL_URL; go-mysql-server cannot hold
+// its FULLTEXT index): through the Lambda adapter, since `make dev` runs
+// catalog on PostgreSQL. It skips without the server, and fails under
+// CI=true.
+func TestCatalogMySQLMode(t *testing.T) {
+	s := &stack{proxies: make(map[string]*faultproxy.Proxy)}
+	dsn := s.proxyDSN(t, "catalog", mysqltest.External(t))
+	app, err := catalog.New(t.Context(), catalog.Config{Engine: catalog.EngineMySQL, DatabaseURL: dsn}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if err := app.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Seed(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	api := apitest.New(t, catalog.OpenAPI, app.Handler())
+	var page struct{ Items []struct{ ID string } }
+	api.Do(t, apitest.Request{Method: http.MethodGet, Path: "/v1/products?limit=1"}).JSON(t, &page)
+	if len(page.Items) != 1 {
+		t.Fatal("no product after Seed")
+	}
+	id := page.Items[0].ID
+	read := apitest.Request{Method: http.MethodGet, Path: "/v1/products/" + id}
+	write := apitest.Request{Method: http.MethodPost, Path: "/v1/products/" + id + "/stock-adjustments", Claims: apitest.Admin,
+		Header: map[string]string{"Content-Type": "application/json"}, Body: `{"delta":1}`}
+	timed := func(rq apitest.Request) (*apitest.Response, time.Duration) {
+		start := time.Now()
+		r := api.Do(t, rq)
+		return r, time.Since(start)
+	}
+	p := s.proxies["catalog"]
+	for _, mode := range []faultproxy.Mode{faultproxy.Freeze, faultproxy.Refuse, faultproxy.Reset, faultproxy.Cut} {
+		t.Run(mode.String(), func(t *testing.T) {
+			if err := p.SetMode(mode); err != nil {
+				t.Fatal(err)
+			}
+			for _, rq := range []apitest.Request{read, write} {
+				r, took := timed(rq)
+				t.Logf("MySQL %s: %s %s answered %d in %v", mode, rq.Method, rq.Path, r.Status, took.Round(time.Millisecond))
+				if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") != unavailable.RetryAfterHeader {
+					t.Errorf("%s %s with the store %s: %d, Retry-After %q; want 503 and %q: %s",
+						rq.Method, rq.Path, mode, r.Status, r.Header.Get("Retry-After"), unavailable.RetryAfterHeader, r.Body)
+				}
+				if took > failWithin {
+					t.Errorf("%s %s with the store %s took %v, want at most %v", rq.Method, rq.Path, mode, took, failWithin)
+				}
+			}
+			if err := p.SetMode(faultproxy.Pass); err != nil {
+				t.Fatal(err)
+			}
+			back := time.Now()
+			for {
+				r1, _ := timed(read)
+				r2, _ := timed(write)
+				if r1.Status == http.StatusOK && r2.Status == http.StatusOK {
+					break
+				}
+				if time.Since(back) > 10*time.Second {
+					t.Fatalf("after the store was %s, no answer within 10 s: %d %s, %d %s", mode, r1.Status, r1.Body, r2.Status, r2.Body)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			took := time.Since(back)
+			t.Logf("MySQL back after %s: read and write answered 200 within %v", mode, took.Round(time.Millisecond))
+			if took > recoverWithin {
+				t.Errorf("after the store was %s, catalog answered again after %v, want at most %v", mode, took, recoverWithin)
+			}
+		})
+	}
 }
