@@ -1,6 +1,8 @@
 import { useEffect, type ReactNode } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { must } from "../api/client";
 import { useApp } from "../app";
+import { useLoad } from "../load";
 
 /** usePageTitle names the page in the tab and for screen readers. */
 export function usePageTitle(title: string) {
@@ -10,8 +12,11 @@ export function usePageTitle(title: string) {
 }
 
 export function Layout() {
-  const { session, signOut } = useApp();
+  const { api, session, signOut } = useApp();
   const navigate = useNavigate();
+  // Tokens carry no display name: the header reads it from the account.
+  const token = session?.token;
+  const me = useLoad((signal) => (token ? must(api.GET("/v1/me", { signal })) : Promise.resolve(null)), [api, token]);
   const admin = session?.roles.includes("admin") ?? false;
   return (
     <>
@@ -50,7 +55,7 @@ export function Layout() {
         <div className="account-menu">
           {session ? (
             <>
-              <NavLink to="/account">{session.name || "Account"}</NavLink>
+              <NavLink to="/account">{me.data?.displayName ?? (session.name || "Account")}</NavLink>
               <button
                 type="button"
                 className="link-button"

@@ -26,7 +26,8 @@ function Admin() {
   const [params] = useSearchParams();
   const cursor = params.get("cursor") ?? "";
   const page = useLoad(
-    (signal) => must(api.GET("/v1/products", { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } }, signal })),
+    // Revalidated: the public list may be cached for a minute, the admin must see their changes.
+    (signal) => must(api.GET("/v1/products", { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } }, signal, cache: "no-cache" })),
     [api, cursor],
   );
   const categories = useLoad((signal) => must(api.GET("/v1/categories", { signal })), [api]);

@@ -201,7 +201,18 @@ function ReviewItem({ review, onChanged }: { review: Review; onChanged: () => vo
   const own = session?.accountId === review.author.id;
   const canDelete = own || (session?.roles.includes("admin") ?? false);
 
-  if (editing) return <ReviewForm productId={review.productId} review={review} onSaved={onChanged} onCancel={() => setEditing(false)} />;
+  if (editing)
+    return (
+      <ReviewForm
+        productId={review.productId}
+        review={review}
+        onSaved={() => {
+          setEditing(false);
+          onChanged();
+        }}
+        onCancel={() => setEditing(false)}
+      />
+    );
 
   const vote = async () => {
     setError(null);
