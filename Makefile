@@ -61,7 +61,10 @@ web-test: web-deps
 	npm run --prefix $(WEB) --silent typecheck
 	npm run --prefix $(WEB) --silent lint
 	npm run --prefix $(WEB) --silent test
+	$(MAKE) --no-print-directory web-build
+	npm run --prefix $(WEB) --silent size
 	$(MAKE) --no-print-directory web-e2e
+## web-e2e: the end-to-end journey alone, against a system it starts on free ports
 web-e2e: web-build
 	npm run --prefix $(WEB) --silent e2e
 

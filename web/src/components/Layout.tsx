@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { must } from "../api/client";
 import { useApp } from "../app";
@@ -17,6 +17,17 @@ export function Layout() {
   // Tokens carry no display name: the header reads it from the account.
   const token = session?.token;
   const me = useLoad((signal) => (token ? must(api.GET("/v1/me", { signal })) : Promise.resolve(null)), [api, token]);
+  // After a navigation inside the app, keyboard and screen-reader users start at the new page's content.
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [pathname]);
   const admin = session?.roles.includes("admin") ?? false;
   return (
     <>
@@ -75,7 +86,7 @@ export function Layout() {
           )}
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
       <footer className="site-footer">

@@ -64,7 +64,7 @@ function Profile() {
         <Field label="Email" type="email" required value={form.email} onChange={(e) => setDraft({ ...form, email: e.target.value })} error={fields.email} />
         <p className="muted">Roles: {account.roles.join(", ")}</p>
         <ProblemAlert error={error} />
-        <p role="status">{saved && "Saved. Your name shows on new sign-ins."}</p>
+        <p role="status">{saved && "Saved."}</p>
         <button type="submit" disabled={busy || draft === null}>
           {busy ? "Saving…" : "Save profile"}
         </button>

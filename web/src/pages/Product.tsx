@@ -168,7 +168,8 @@ function Reviews({ productId, onChange }: { productId: string; onChange: () => v
         </div>
       </div>
       {session ? (
-        !mine && <ReviewForm productId={productId} onSaved={changed} />
+        // Reviewing is for customers (an admin-only account would get a 403).
+        session.roles.includes("customer") && !mine && <ReviewForm productId={productId} onSaved={changed} />
       ) : (
         <p>
           <Link to={`/signin?next=${encodeURIComponent(`/products/${productId}`)}`}>Sign in</Link> to write a review.
@@ -252,7 +253,7 @@ function ReviewItem({ review, onChanged }: { review: Review; onChanged: () => vo
         <span className="muted">
           {helpful} {helpful === 1 ? "person" : "people"} found this helpful
         </span>
-        {session && !own && (
+        {session?.roles.includes("customer") && !own && (
           <button type="button" className="secondary" onClick={() => void vote()} disabled={voted} aria-pressed={voted}>
             {voted ? "Marked helpful" : "Helpful"}
           </button>
