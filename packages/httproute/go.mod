@@ -8,11 +8,13 @@ require (
 )
 
 require (
-	github.com/aws/aws-lambda-go v1.41.0 // indirect
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
+	example.com/quartet/packages/lambdahttp v0.0.0-00010101000000-000000000000 // indirect
+	github.com/aws/aws-lambda-go v1.55.1 // indirect
 )
 
 replace (
 	example.com/quartet/packages/problem => ../problem
 	example.com/quartet/packages/requestlog => ../requestlog
 )
+
+replace example.com/quartet/packages/lambdahttp => ../lambdahttp
