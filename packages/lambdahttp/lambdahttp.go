@@ -187,32 +187,78 @@ func requestHeader(event *events.APIGatewayV2HTTPRequest) (http.Header, string) 
 }
 
 // canonical returns the canonical form of a header name. API Gateway sends
-// names in lower case; those of common headers are looked up rather than
-// built, which saves an allocation per header.
+// names in lower case; those of the headers that browsers, API Gateway and
+// this project's clients send are returned as constants rather than built,
+// which saves an allocation per header.
 func canonical(name string) string {
-	if c, ok := commonHeaders[name]; ok {
-		return c
+	switch name {
+	case "accept":
+		return "Accept"
+	case "accept-encoding":
+		return "Accept-Encoding"
+	case "accept-language":
+		return "Accept-Language"
+	case "authorization":
+		return "Authorization"
+	case "cache-control":
+		return "Cache-Control"
+	case "connection":
+		return "Connection"
+	case "content-length":
+		return "Content-Length"
+	case "content-type":
+		return "Content-Type"
+	case "cookie":
+		return "Cookie"
+	case "host":
+		return "Host"
+	case "idempotency-key":
+		return "Idempotency-Key"
+	case "if-match":
+		return "If-Match"
+	case "if-none-match":
+		return "If-None-Match"
+	case "if-modified-since":
+		return "If-Modified-Since"
+	case "origin":
+		return "Origin"
+	case "pragma":
+		return "Pragma"
+	case "referer":
+		return "Referer"
+	case "sec-ch-ua":
+		return "Sec-Ch-Ua"
+	case "sec-ch-ua-mobile":
+		return "Sec-Ch-Ua-Mobile"
+	case "sec-ch-ua-platform":
+		return "Sec-Ch-Ua-Platform"
+	case "sec-fetch-dest":
+		return "Sec-Fetch-Dest"
+	case "sec-fetch-mode":
+		return "Sec-Fetch-Mode"
+	case "sec-fetch-site":
+		return "Sec-Fetch-Site"
+	case "traceparent":
+		return "Traceparent"
+	case "user-agent":
+		return "User-Agent"
+	case "via":
+		return "Via"
+	case "x-amz-cf-id":
+		return "X-Amz-Cf-Id"
+	case "x-amzn-trace-id":
+		return "X-Amzn-Trace-Id"
+	case "x-forwarded-for":
+		return "X-Forwarded-For"
+	case "x-forwarded-port":
+		return "X-Forwarded-Port"
+	case "x-forwarded-proto":
+		return "X-Forwarded-Proto"
+	case "x-request-id":
+		return "X-Request-Id"
 	}
 	return textproto.CanonicalMIMEHeaderKey(name)
 }
-
-// commonHeaders maps the lower-case names of headers that browsers, API
-// Gateway and this project's clients send to their canonical forms.
-var commonHeaders = func() map[string]string {
-	names := []string{
-		"Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Cache-Control", "Connection",
-		"Content-Length", "Content-Type", "Cookie", "Host", "Idempotency-Key", "If-Match", "If-None-Match",
-		"If-Modified-Since", "Origin", "Pragma", "Referer", "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform",
-		"Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Traceparent", "User-Agent", "Via",
-		"X-Amz-Cf-Id", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto",
-		"X-Request-Id",
-	}
-	m := make(map[string]string, len(names))
-	for _, n := range names {
-		m[strings.ToLower(n)] = n
-	}
-	return m
-}()
 
 // nopCloser is io.NopCloser without its allocation.
 type nopCloser struct{ *strings.Reader }

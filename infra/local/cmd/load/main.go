@@ -93,7 +93,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	flags.Float64Var(&cfg.rate, "rate", 0, "journeys started per second; 0 runs closed-loop")
 	flags.BoolVar(&cfg.saturate, "saturate", false, "measure saturation first, then run at half of it")
 	flags.IntVar(&cfg.workers, "workers", 8, "journeys at once (at most 256)")
-	journeys := flags.String("journeys", strings.Join(load.All, ","), "journeys to mix: "+strings.Join(load.All, ", "))
+	journeys := flags.String("journeys", strings.Join(load.All(), ","), "journeys to mix: "+strings.Join(load.All(), ", "))
 	flags.BoolVar(&cfg.compare, "compare", false, "start a system in process and compare the gateway with net/http")
 	flags.IntVar(&cfg.rounds, "rounds", 3, "with -compare: alternating rounds")
 	if err := flags.Parse(args); err != nil {
@@ -258,13 +258,13 @@ func compare(ctx context.Context, cfg config, getenv func(string) string, stdout
 	targets := []struct{ name, url string }{{"gateway", gwURL}, {"net/http", directURL}}
 	runners := make([]*load.Runner, len(targets))
 	for i, t := range targets {
-		if runners[i], err = load.Prepare(ctx, load.Options{BaseURL: t.url, Journeys: load.Public, Workers: cfg.workers}); err != nil {
+		if runners[i], err = load.Prepare(ctx, load.Options{BaseURL: t.url, Journeys: load.Public(), Workers: cfg.workers}); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
 	slice := cfg.duration / time.Duration(2*cfg.rounds)
 	fmt.Fprintf(stdout, "Compare: %s closed-loop, %d workers, %d rounds of %v each, gateway %s, net/http %s\n",
-		strings.Join(load.Public, ", "), cfg.workers, cfg.rounds, slice, gwURL, directURL)
+		strings.Join(load.Public(), ", "), cfg.workers, cfg.rounds, slice, gwURL, directURL)
 	rps := make([][]float64, len(targets))
 	var ratios []float64
 	failed := 0

@@ -42,16 +42,26 @@ const (
 	Shopper = "shopper" // sign in, account, cart, order, orders, a review
 )
 
-// Public are the journeys that need no account: they run against any
+// Public returns the journeys that need no account: they run against any
 // handler that serves catalog's and reviews' public routes.
-var Public = []string{Browse, Search}
+func Public() []string { return []string{Browse, Search} }
 
-// All is every journey, in the mix Config.Journeys defaults to.
-var All = []string{Browse, Search, Shopper}
+// All returns every journey: the mix Options.Journeys defaults to.
+func All() []string { return []string{Browse, Search, Shopper} }
 
-// weights make the mix realistic: most visitors browse, fewer search,
-// fewer still sign in and buy.
-var weights = map[string]int{Browse: 6, Search: 3, Shopper: 1}
+// weight is a journey's share of the mix, 0 for an unknown journey: most
+// visitors browse, fewer search, fewer still sign in and buy.
+func weight(journey string) int {
+	switch journey {
+	case Browse:
+		return 6
+	case Search:
+		return 3
+	case Shopper:
+		return 1
+	}
+	return 0
+}
 
 // Runner runs journeys against one base URL.
 type Runner struct {
@@ -95,11 +105,11 @@ func Prepare(ctx context.Context, opts Options) (*Runner, error) {
 	}
 	journeys := opts.Journeys
 	if journeys == nil {
-		journeys = All
+		journeys = All()
 	}
 	for _, j := range journeys {
-		if weights[j] == 0 {
-			return nil, fmt.Errorf("load: unknown journey %q (want %s)", j, strings.Join(All, ", "))
+		if weight(j) == 0 {
+			return nil, fmt.Errorf("load: unknown journey %q (want %s)", j, strings.Join(All(), ", "))
 		}
 	}
 	client := opts.Client
@@ -233,16 +243,16 @@ func (r *Runner) Run(ctx context.Context, cfg Config) (*Report, error) {
 func (r *Runner) journey(ctx context.Context, rep *Report, rng *mrand.Rand) {
 	total := 0
 	for _, j := range r.journeys {
-		total += weights[j]
+		total += weight(j)
 	}
 	n := rng.IntN(total)
 	name := r.journeys[len(r.journeys)-1]
 	for _, j := range r.journeys {
-		if n < weights[j] {
+		if n < weight(j) {
 			name = j
 			break
 		}
-		n -= weights[j]
+		n -= weight(j)
 	}
 	var err error
 	switch name {

@@ -72,7 +72,7 @@ func TestBounds(t *testing.T) {
 	if _, err := load.Prepare(t.Context(), load.Options{BaseURL: srv.URL, Workers: 1, Journeys: []string{"dance"}}); err == nil {
 		t.Error("Prepare with an unknown journey: nil error")
 	}
-	runner, err := load.Prepare(t.Context(), load.Options{BaseURL: srv.URL, Workers: 2, Journeys: load.Public})
+	runner, err := load.Prepare(t.Context(), load.Options{BaseURL: srv.URL, Workers: 2, Journeys: load.Public()})
 	if err != nil {
 		t.Fatal(err)
 	}
