@@ -9,6 +9,7 @@ require (
 
 require (
 	example.com/quartet/packages/lambdahttp v0.0.0-00010101000000-000000000000 // indirect
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	github.com/aws/aws-lambda-go v1.55.1 // indirect
 )
 
@@ -18,3 +19,5 @@ replace (
 )
 
 replace example.com/quartet/packages/lambdahttp => ../lambdahttp
+
+replace example.com/quartet/packages/unavailable => ../unavailable

@@ -9,6 +9,10 @@ require (
 
 require github.com/aws/aws-lambda-go v1.55.1 // indirect
 
+replace example.com/quartet/packages/lambdahttp => ../lambdahttp
+
+require example.com/quartet/packages/unavailable v0.0.0 // indirect
+
 replace example.com/quartet/packages/problem => ../problem
 
-replace example.com/quartet/packages/lambdahttp => ../lambdahttp
+replace example.com/quartet/packages/unavailable => ../unavailable

@@ -14,7 +14,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"example.com/quartet/packages/budget"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -43,10 +45,14 @@ type Config struct {
 	// lock_timeout. For mysql, a go-sql-driver DSN
 	// (user:pass@tcp(host:3306)/catalog?tls=true) or a mysql:// URL.
 	DatabaseURL string
+	// RequestBudget bounds the time of one request, its store work
+	// included (budget.Handler); zero means budget.Default (2 s).
+	RequestBudget time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment:
-// CATALOG_DB_ENGINE (postgres, the default, or mysql) and DATABASE_URL.
+// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL and
+// REQUEST_BUDGET (a duration, budget.Default when unset).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
 	if cfg.Engine == "" {
@@ -58,6 +64,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cfg.DatabaseURL == "" {
 		return Config{}, errors.New("DATABASE_URL is not set")
 	}
+	d, err := budget.FromEnv(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.RequestBudget = d
 	return cfg, nil
 }
 
@@ -92,7 +103,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("catalog database: %w", err)
 	}
 	service := domain.NewService(db.store)
-	return &App{db: db, service: service, handler: httpapi.New(service, logger)}, nil
+	return &App{db: db, service: service, handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger))}, nil
 }
 
 // openDatabase opens the store of cfg.Engine. Neither engine contacts the

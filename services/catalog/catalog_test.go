@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/mysqltest"
 	"example.com/quartet/packages/pgtest"
 	"example.com/quartet/services/catalog"
@@ -29,6 +31,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{"mysql", map[string]string{"CATALOG_DB_ENGINE": "mysql", "DATABASE_URL": "u@tcp(db:3306)/catalog"}, catalog.EngineMySQL, ""},
 		{"unknown engine", map[string]string{"CATALOG_DB_ENGINE": "oracle", "DATABASE_URL": "x"}, "", `CATALOG_DB_ENGINE: unknown database engine "oracle"`},
 		{"no URL", map[string]string{"CATALOG_DB_ENGINE": "mysql"}, "", "DATABASE_URL is not set"},
+		{"budget", map[string]string{"DATABASE_URL": "postgres://db", "REQUEST_BUDGET": "1500ms"}, catalog.EnginePostgres, ""},
+		{"bad budget", map[string]string{"DATABASE_URL": "postgres://db", "REQUEST_BUDGET": "2"}, "", "REQUEST_BUDGET: want a positive duration"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := catalog.ConfigFromEnv(func(k string) string { return tt.env[k] })
@@ -43,6 +47,13 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			if cfg.Engine != tt.wantEngine || cfg.DatabaseURL != tt.env["DATABASE_URL"] {
 				t.Errorf("ConfigFromEnv = %+v, want engine %q and the DATABASE_URL", cfg, tt.wantEngine)
+			}
+			wantBudget := budget.Default
+			if v := tt.env["REQUEST_BUDGET"]; v != "" {
+				wantBudget, _ = time.ParseDuration(v)
+			}
+			if cfg.RequestBudget != wantBudget {
+				t.Errorf("RequestBudget = %v, want %v", cfg.RequestBudget, wantBudget)
 			}
 		})
 	}

@@ -16,9 +16,12 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
+require example.com/quartet/packages/unavailable v0.0.0
+
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
@@ -108,3 +111,7 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget
