@@ -5,16 +5,18 @@ go 1.26.0
 require (
 	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
+	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/lambdarie v0.0.0
+	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
 	example.com/quartet/services/reviews v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )
@@ -22,7 +24,6 @@ require (
 require example.com/quartet/packages/testenv v0.0.0 // indirect
 
 require (
-	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
@@ -32,7 +33,6 @@ require (
 	example.com/quartet/packages/identity v0.0.0 // indirect
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
-	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0
@@ -156,6 +156,7 @@ replace (
 	example.com/quartet/packages/httproute => ../../packages/httproute
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/lambdarie => ../../packages/lambdarie
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
 	example.com/quartet/packages/pgtest => ../../packages/pgtest

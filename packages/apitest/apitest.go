@@ -114,6 +114,14 @@ type API struct {
 // h. It fails t if the document is invalid.
 func New(t testing.TB, spec []byte, h http.Handler) *API {
 	t.Helper()
+	return NewFunc(t, spec, lambdahttp.Adapt(h))
+}
+
+// NewFunc is New for a Lambda function rather than a handler, such as a
+// bootstrap running under the Runtime Interface Emulator
+// (packages/lambdarie).
+func NewFunc(t testing.TB, spec []byte, invoke lambdahttp.Func) *API {
+	t.Helper()
 	routes, err := apispec.Routes(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +130,7 @@ func New(t testing.TB, spec []byte, h http.Handler) *API {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &API{doc: doc, routes: routes, invoke: lambdahttp.Adapt(h)}
+	return &API{doc: doc, routes: routes, invoke: invoke}
 }
 
 // Do sends req to the handler and returns its response, after failing t
