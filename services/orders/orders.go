@@ -49,11 +49,28 @@ type Config struct {
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
 	RequestBudget time.Duration
+	// ClaimLease is how long an order placement holds its idempotency key;
+	// a placement that dies holding it (crash, function timeout, a hung
+	// DynamoDB) blocks retries with that key until the lease ends, then a
+	// retry takes the key over. Zero means DefaultClaimLease. Keep it no
+	// longer than the function timeout.
+	ClaimLease time.Duration
 }
+
+// DefaultClaimLease is the ClaimLease used when the configuration sets none.
+const DefaultClaimLease = domain.DefaultClaimLease
+
+// Bounds of Config.ClaimLease read from the environment.
+const (
+	minClaimLease = time.Second
+	maxClaimLease = 15 * time.Minute // Lambda's longest function timeout
+)
 
 // ConfigFromEnv reads the configuration from the environment:
 // DYNAMODB_ENDPOINT, AWS_REGION, ORDERS_TABLE, CATALOG_API_URL (required)
-// and REQUEST_BUDGET (a duration, budget.Default when unset).
+// REQUEST_BUDGET (a duration, budget.Default when unset) and
+// ORDERS_CLAIM_LEASE (a Go duration such as "15s", 1 s to 15 min; default
+// DefaultClaimLease).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
@@ -69,6 +86,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.RequestBudget = d
+	if v := getenv("ORDERS_CLAIM_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < minClaimLease || d > maxClaimLease {
+			return Config{}, fmt.Errorf("ORDERS_CLAIM_LEASE %q: want a duration from %v to %v", v, minClaimLease, maxClaimLease)
+		}
+		cfg.ClaimLease = d
+	}
 	return cfg, nil
 }
 
@@ -94,7 +118,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	service := domain.NewService(dynamo.NewStore(client, cfg.TableName), catalog)
+	service := domain.NewService(dynamo.NewStore(client, cfg.TableName), catalog, domain.WithClaimLease(cfg.ClaimLease))
 	return &App{
 		cfg:     cfg,
 		handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger)),

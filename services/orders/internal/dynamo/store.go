@@ -145,7 +145,7 @@ func (s *Store) ClaimKey(ctx context.Context, c orders.Claim) (orders.Response, 
 		case held.RequestHash != c.RequestHash:
 			return orders.Response{}, false, orders.ErrKeyReused
 		case held.State != stateCompleted:
-			return orders.Response{}, false, orders.ErrKeyInProgress
+			return orders.Response{}, false, orders.KeyInProgress(time.UnixMilli(held.LockedUntil), c.Now)
 		}
 		return orders.Response{Status: held.Status, Body: held.Body}, true, nil
 	}

@@ -3,7 +3,9 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"example.com/quartet/packages/identity"
 	"example.com/quartet/packages/problem"
@@ -40,7 +42,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, identity.ErrUnauthenticated):
 		w.Header().Set("WWW-Authenticate", "Bearer")
 	case errors.Is(err, orders.ErrKeyInProgress):
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", retryAfter(err))
 	}
 	a.responder.Error(w, r, err)
 }
@@ -58,4 +60,14 @@ func invalidProblem(ve *orders.ValidationError) *problem.Problem {
 		fields[i] = problem.FieldError{Pointer: pointer, Detail: f.Reason}
 	}
 	return problem.Invalid("some members of the request are not valid", fields...)
+}
+
+// retryAfter is the Retry-After of a 409 for a key in progress: the
+// seconds left on the claim that holds it, rounded up, at least 1.
+func retryAfter(err error) string {
+	seconds := 1
+	if e, ok := errors.AsType[*orders.KeyInProgressError](err); ok {
+		seconds = max(1, int((e.RetryAfter+time.Second-1)/time.Second))
+	}
+	return strconv.Itoa(seconds)
 }

@@ -84,7 +84,7 @@ func (s *Store) ClaimKey(_ context.Context, c orders.Claim) (orders.Response, bo
 	case r.hash != c.RequestHash:
 		return orders.Response{}, false, orders.ErrKeyReused
 	case !r.completed:
-		return orders.Response{}, false, orders.ErrKeyInProgress
+		return orders.Response{}, false, orders.KeyInProgress(r.lockedUntil, c.Now)
 	}
 	return orders.Response{Status: r.response.Status, Body: bytes.Clone(r.response.Body)}, true, nil
 }

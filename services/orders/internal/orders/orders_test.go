@@ -231,8 +231,12 @@ func TestValidIdempotencyKey(t *testing.T) {
 
 func TestClaimTimes(t *testing.T) {
 	c := orders.Claim{CustomerID: "alice", Key: "k", RequestHash: "h", Token: "t", Now: now}
-	if got, want := c.LockedUntil(), now.Add(orders.ClaimTimeout); !got.Equal(want) {
+	if got, want := c.LockedUntil(), now.Add(orders.DefaultClaimLease); !got.Equal(want) {
 		t.Errorf("LockedUntil() = %v, want %v", got, want)
+	}
+	c.Lease = 7 * time.Second
+	if got, want := c.LockedUntil(), now.Add(7*time.Second); !got.Equal(want) {
+		t.Errorf("LockedUntil() with a 7 s lease = %v, want %v", got, want)
 	}
 	if got, want := c.ExpiresAt(), now.Add(orders.KeyRetention); !got.Equal(want) {
 		t.Errorf("ExpiresAt() = %v, want %v", got, want)

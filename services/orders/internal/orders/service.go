@@ -22,11 +22,31 @@ type Service struct {
 	store   Store
 	catalog ProductLookup
 	now     func() time.Time
+	lease   time.Duration // of idempotency claims
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithClaimLease sets how long an order placement holds its idempotency key
+// (DefaultClaimLease when d is not positive). Keep it no longer than the
+// function timeout.
+func WithClaimLease(d time.Duration) Option {
+	return func(s *Service) {
+		if d > 0 {
+			s.lease = d
+		}
+	}
 }
 
 // NewService returns a Service on store that reads products from catalog.
-func NewService(store Store, catalog ProductLookup) *Service {
-	return &Service{store: store, catalog: catalog, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+func NewService(store Store, catalog ProductLookup, opts ...Option) *Service {
+	s := &Service{store: store, catalog: catalog, lease: DefaultClaimLease,
+		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Cart returns the customer's cart; an abandoned cart is empty.
@@ -122,14 +142,15 @@ func (s *Service) PlaceOrder(ctx context.Context, req PlaceOrder, respond func(O
 	if err != nil {
 		return Response{}, false, err
 	}
-	claim := Claim{CustomerID: req.CustomerID, Key: req.IdempotencyKey, RequestHash: req.RequestHash, Token: rand.Text(), Now: s.now()}
+	claim := Claim{CustomerID: req.CustomerID, Key: req.IdempotencyKey, RequestHash: req.RequestHash,
+		Token: rand.Text(), Now: s.now(), Lease: s.lease}
 	res, replayed, err = s.store.ClaimKey(ctx, claim)
 	if err != nil || replayed {
 		return res, replayed, err
 	}
 	defer func() {
 		if err != nil {
-			// The key stays claimed until ClaimTimeout if this fails too.
+			// The key stays claimed until the lease ends if this fails too.
 			if rerr := s.store.ReleaseKey(context.WithoutCancel(ctx), claim); rerr != nil {
 				err = errors.Join(err, fmt.Errorf("release idempotency key: %w", rerr))
 			}

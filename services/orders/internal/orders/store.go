@@ -3,6 +3,7 @@ package orders
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -21,12 +22,37 @@ var (
 	ErrClaimLost = errors.New("the idempotency key was claimed by another request")
 )
 
+// KeyInProgressError is ErrKeyInProgress with the time left on the claim
+// that holds the key: a retry with the same body takes the key over once
+// RetryAfter has passed, if the holder has not completed by then.
+type KeyInProgressError struct {
+	RetryAfter time.Duration
+}
+
+func (e *KeyInProgressError) Error() string {
+	return fmt.Sprintf("%v (lease ends in %v)", ErrKeyInProgress, e.RetryAfter)
+}
+
+// Is makes errors.Is(err, ErrKeyInProgress) true.
+func (e *KeyInProgressError) Is(target error) bool { return target == ErrKeyInProgress }
+
+// KeyInProgress returns the error for a key whose claim holds until
+// lockedUntil, seen at now: ErrKeyInProgress with the time left, at least
+// one millisecond.
+func KeyInProgress(lockedUntil, now time.Time) error {
+	return &KeyInProgressError{RetryAfter: max(lockedUntil.Sub(now), time.Millisecond)}
+}
+
 // Idempotency timings.
 const (
-	// ClaimTimeout is how long a request holds its idempotency key while in
-	// progress. A request that dies holding it (a Lambda timeout) blocks
-	// retries with the same key for at most this long.
-	ClaimTimeout = time.Minute
+	// DefaultClaimLease is how long a request holds its idempotency key
+	// while in progress, unless the service is configured otherwise
+	// (WithClaimLease). A request that dies holding it (a crash, a Lambda
+	// timeout, a store that hangs) blocks retries with the same key for at
+	// most this long; then a retry with the same body takes the key over.
+	// It must not exceed the function timeout: a live request is done or
+	// dead by then.
+	DefaultClaimLease = 15 * time.Second
 	// KeyRetention is how long a completed request's response is replayed.
 	KeyRetention = 24 * time.Hour
 )
@@ -35,13 +61,19 @@ const (
 type Claim struct {
 	CustomerID  string
 	Key         string
-	RequestHash string    // identifies the request body; a different body is ErrKeyReused
-	Token       string    // unique to the request holding the claim
-	Now         time.Time // when the claim is made
+	RequestHash string        // identifies the request body; a different body is ErrKeyReused
+	Token       string        // unique to the request holding the claim; fences its completion
+	Now         time.Time     // when the claim is made
+	Lease       time.Duration // how long the claim holds the key; 0 is DefaultClaimLease
 }
 
 // LockedUntil is when an unfinished claim may be taken over.
-func (c Claim) LockedUntil() time.Time { return c.Now.Add(ClaimTimeout) }
+func (c Claim) LockedUntil() time.Time {
+	if c.Lease <= 0 {
+		return c.Now.Add(DefaultClaimLease)
+	}
+	return c.Now.Add(c.Lease)
+}
 
 // ExpiresAt is when the key and its response are forgotten.
 func (c Claim) ExpiresAt() time.Time { return c.Now.Add(KeyRetention) }
@@ -94,9 +126,11 @@ type Store interface {
 	// (Response{}, false, nil) when the key is now held by c, and the
 	// stored response and true when a request with the same body completed
 	// under the key. It returns ErrKeyInProgress when another request with
-	// the same body holds the key, and ErrKeyReused when the key was used
-	// with a different body. An expired key, or an expired claim for the
-	// same body, is taken over.
+	// the same body holds the key (a *KeyInProgressError, with the time
+	// left on that claim as seen at c.Now), and ErrKeyReused when the key
+	// was used with a different body. An expired key, or an expired claim
+	// for the same body, is taken over, by exactly one of concurrent takers;
+	// the claim taken over can then neither complete nor release the key.
 	ClaimKey(ctx context.Context, c Claim) (Response, bool, error)
 
 	// ReleaseKey gives up a claim without a response, so the key can be

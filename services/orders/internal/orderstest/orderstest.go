@@ -133,10 +133,15 @@ func testClaimKey(t *testing.T, s orders.Store) {
 		c    orders.Claim
 		want error
 	}{
-		{"same request in progress", claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Second)), orders.ErrKeyInProgress},
+		{"same request in progress", claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Second)), &orders.KeyInProgressError{RetryAfter: orders.DefaultClaimLease - time.Second}},
 		{"different request", claim("alice", "key-1", "hash-b", "token-2", now.Add(time.Second)), orders.ErrKeyReused},
 	} {
-		if _, _, err := s.ClaimKey(ctx, tt.c); !errors.Is(err, tt.want) {
+		_, _, err := s.ClaimKey(ctx, tt.c)
+		if inProgress, ok := tt.want.(*orders.KeyInProgressError); ok {
+			if got, ok := errors.AsType[*orders.KeyInProgressError](err); !ok || *got != *inProgress {
+				t.Errorf("%s: ClaimKey = %v, want %v", tt.name, err, tt.want)
+			}
+		} else if !errors.Is(err, tt.want) {
 			t.Errorf("%s: ClaimKey = %v, want %v", tt.name, err, tt.want)
 		}
 	}
@@ -158,17 +163,61 @@ func testClaimKey(t *testing.T, s orders.Store) {
 }
 
 func testClaimTakeover(t *testing.T, s orders.Store) {
-	mustClaim(t, s, claim("alice", "key-1", "hash-a", "token-1", now))
-	later := now.Add(orders.ClaimTimeout + time.Second)
+	const lease = 12 * time.Second
+	first := claim("alice", "key-1", "hash-a", "token-1", now)
+	first.Lease = lease
+	mustClaim(t, s, first)
+
+	// Until the lease ends the key is in progress, and the error says for
+	// how much longer.
+	for _, elapsed := range []time.Duration{0, 4500 * time.Millisecond, lease - time.Millisecond} {
+		_, _, err := s.ClaimKey(t.Context(), claim("alice", "key-1", "hash-a", "token-2", now.Add(elapsed)))
+		var inProgress *orders.KeyInProgressError
+		if !errors.As(err, &inProgress) {
+			t.Fatalf("ClaimKey %v into a %v lease = %v, want %v", elapsed, lease, err, orders.ErrKeyInProgress)
+		}
+		if got, want := inProgress.RetryAfter, max(lease-elapsed, time.Millisecond); got != want {
+			t.Errorf("ClaimKey %v into a %v lease: RetryAfter = %v, want %v", elapsed, lease, got, want)
+		}
+	}
+
+	later := now.Add(lease)
 	if _, _, err := s.ClaimKey(t.Context(), claim("alice", "key-1", "hash-b", "token-2", later)); !errors.Is(err, orders.ErrKeyReused) {
 		t.Errorf("ClaimKey with another body after the claim timed out = %v, want %v", err, orders.ErrKeyReused)
 	}
-	taker := claim("alice", "key-1", "hash-a", "token-3", later)
-	mustClaim(t, s, taker)
+
+	// Of concurrent takers exactly one wins; the others see its claim.
+	const takers = 10
+	won := make([]bool, takers)
+	errs := make([]error, takers)
+	var wg sync.WaitGroup
+	for i := range takers {
+		wg.Go(func() {
+			c := claim("alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", i), later)
+			_, replayed, err := s.ClaimKey(t.Context(), c)
+			won[i], errs[i] = err == nil && !replayed, err
+		})
+	}
+	wg.Wait()
+	winner := -1
+	for i := range takers {
+		switch {
+		case won[i] && winner >= 0:
+			t.Fatalf("takers %d and %d both took over the key", winner, i)
+		case won[i]:
+			winner = i
+		case !errors.Is(errs[i], orders.ErrKeyInProgress):
+			t.Errorf("taker %d: ClaimKey = %v, want a claim or %v", i, errs[i], orders.ErrKeyInProgress)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no taker took over the key: %v", errs)
+	}
+	taker := claim("alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", winner), later)
 
 	// The first claim is lost: it can neither complete nor release.
 	cart := mustSetItem(t, s, "alice", product(1), 1)
-	p := placement(t, "alice", 1, cart.Version, claim("alice", "key-1", "hash-a", "token-1", now))
+	p := placement(t, "alice", 1, cart.Version, first)
 	if err := s.PlaceOrder(t.Context(), p); !errors.Is(err, orders.ErrClaimLost) {
 		t.Errorf("PlaceOrder with a claim taken over = %v, want %v", err, orders.ErrClaimLost)
 	}
