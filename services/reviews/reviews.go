@@ -46,7 +46,18 @@ type Config struct {
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
 	RequestBudget time.Duration
+	// SweepInterval, when positive, makes New start a background sweep of
+	// owed summary changes at this interval, stopped by Close: for
+	// long-running processes (make dev). A Lambda function leaves it zero
+	// and sweeps on a schedule (App.Sweep) instead; every New sweeps once
+	// at start either way.
+	SweepInterval time.Duration
 }
+
+// startSweepTimeout bounds the sweep that New runs, so that a cold start
+// stays short even when many changes are owed; what it leaves, the next
+// sweep finishes.
+const startSweepTimeout = 3 * time.Second
 
 // ConfigFromEnv reads the configuration from the environment: MONGODB_URI
 // (required), MONGODB_DATABASE (default "reviews") and REQUEST_BUDGET (a
@@ -76,21 +87,31 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("mongo_uri", uri), slog.String("database", c.Database))
 }
 
+// SweepResult is what App.Sweep did.
+type SweepResult = mongostore.SweepResult
+
 // Drift is what App.Recompute found: summaries and helpful counts that
 // differ from the reviews and votes they count.
 type Drift = mongostore.Drift
 
 // App is an assembled reviews context.
 type App struct {
-	client  *mongo.Client
-	db      *mongo.Database
-	store   *mongostore.Store
-	handler http.Handler
+	client      *mongo.Client
+	db          *mongo.Database
+	store       *mongostore.Store
+	handler     http.Handler
+	stopSweeper context.CancelFunc
+	sweeperDone chan struct{}
 }
 
 // New connects to MongoDB and assembles the context. It fails within
 // seconds when the server is unreachable. It does not create indexes: that
 // is an explicit step (Migrate), never part of a cold start.
+//
+// It sweeps once before returning (the start sweep, bounded by a few
+// seconds; a failure is logged, not returned): summary changes that
+// reviews still owe, left by a process that died or an operation cut
+// short, are applied. With cfg.SweepInterval it also keeps sweeping.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
@@ -108,14 +129,44 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if ferret {
 		logger.Info("reviews database is FerretDB: serializing updates of each document in this process")
 	}
-	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: ferret})
-	return &App{
+	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: ferret, Logger: logger})
+	app := &App{
 		client:  client,
 		db:      db,
 		store:   store,
 		handler: budget.Handler(cfg.RequestBudget, httpapi.New(domain.NewService(store), logger)),
-	}, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, startSweepTimeout)
+	app.logSweep(sctx, logger, "start")
+	cancel()
+	if cfg.SweepInterval > 0 {
+		sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		app.stopSweeper, app.sweeperDone = stop, make(chan struct{})
+		go func() {
+			defer close(app.sweeperDone)
+			store.RunSweeper(sweepCtx, cfg.SweepInterval)
+		}()
+	}
+	return app, nil
 }
+
+// logSweep runs a sweep of every owed change and logs what it did.
+func (a *App) logSweep(ctx context.Context, logger *slog.Logger, which string) {
+	res, err := a.Sweep(ctx)
+	switch {
+	case err != nil:
+		logger.WarnContext(ctx, which+" sweep of owed summary changes failed", "err", err)
+	case res.Finished > 0:
+		logger.InfoContext(ctx, which+" sweep finished owed summary changes", "finished", res.Finished)
+	}
+}
+
+// Sweep applies every summary change that reviews still owe (left by a
+// process that died, or an operation cut short, between its two writes)
+// and forgets long-applied change IDs. It is idempotent and safe to run
+// concurrently with requests and with other sweeps, in any process. In AWS
+// it runs at every cold start and on a schedule (see the README).
+func (a *App) Sweep(ctx context.Context) (SweepResult, error) { return a.store.Sweep(ctx, 0) }
 
 // Handler returns the context's HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
@@ -133,6 +184,10 @@ func (a *App) Recompute(ctx context.Context, fix bool) (Drift, error) {
 // Close disconnects from MongoDB, waiting a few seconds at most for
 // operations in flight.
 func (a *App) Close() {
+	if a.stopSweeper != nil {
+		a.stopSweeper()
+		<-a.sweeperDone
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = a.client.Disconnect(ctx)

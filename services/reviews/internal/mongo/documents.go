@@ -1,7 +1,11 @@
 package mongo
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"example.com/quartet/services/reviews/internal/reviews"
 )
@@ -27,6 +31,55 @@ type reviewDoc struct {
 	CreatedAt        time.Time `bson:"createdAt"`
 	UpdatedAt        time.Time `bson:"updatedAt"`
 	Version          int       `bson:"version"`
+	// Deleted marks a tombstone: the review is deleted, and the document
+	// stays only until its Pending change (uncounting it) is applied.
+	Deleted bool `bson:"deleted,omitempty"`
+	// Pending is the change the review owes its product's summary, if any.
+	Pending *pendingDoc `bson:"pending,omitempty"`
+}
+
+// pendingDoc is a change of a product's summary that a review owes, written
+// in the same single-document write as the review change that causes it,
+// so that no crash can separate them. ID is a UUIDv7, unique to the change
+// and in time order; the summary lists the IDs it has applied (summaryDoc.
+// Applied), so applying a change twice counts it once. R<n> is what the
+// change adds to the summary's r<n>.
+type pendingDoc struct {
+	ID string `bson:"id"`
+	R1 int    `bson:"r1,omitempty"`
+	R2 int    `bson:"r2,omitempty"`
+	R3 int    `bson:"r3,omitempty"`
+	R4 int    `bson:"r4,omitempty"`
+	R5 int    `bson:"r5,omitempty"`
+}
+
+// newPending returns a change with a fresh ID that adds delta[r] to the
+// count of rating r, for the ratings in delta.
+func newPending(delta map[int]int) (*pendingDoc, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("new summary change id: %w", err)
+	}
+	p := &pendingDoc{ID: id.String()}
+	for rating, n := range delta {
+		*p.counter(rating) += n
+	}
+	return p, nil
+}
+
+func (p *pendingDoc) counter(rating int) *int {
+	return [...]*int{&p.R1, &p.R2, &p.R3, &p.R4, &p.R5}[rating-1]
+}
+
+// inc is the change as the fields of a $inc.
+func (p *pendingDoc) inc() bson.D {
+	var inc bson.D
+	for rating := 1; rating <= reviews.MaxRating; rating++ {
+		if n := *p.counter(rating); n != 0 {
+			inc = append(inc, bson.E{Key: ratingField(rating), Value: n})
+		}
+	}
+	return inc
 }
 
 func toReviewDoc(r reviews.Review) reviewDoc {
@@ -67,6 +120,10 @@ type summaryDoc struct {
 	R3        int    `bson:"r3"`
 	R4        int    `bson:"r4"`
 	R5        int    `bson:"r5"`
+	// Applied lists the IDs of the review changes (pendingDoc) counted in
+	// the five counters, each added by the same $inc that counted it. The
+	// sweep forgets IDs once they are older than appliedRetention.
+	Applied []string `bson:"applied,omitempty"`
 }
 
 func fromSummaryDoc(d summaryDoc) reviews.Summary {

@@ -33,6 +33,10 @@ func indexes() map[string][]mongo.IndexModel {
 				Keys:    bson.D{{Key: "productId", Value: 1}, {Key: "rating", Value: -1}, {Key: "_id", Value: -1}},
 				Options: options.Index().SetName("product_rating"),
 			},
+			{ // the sweep: reviews that owe their summary a change (few, so sparse)
+				Keys:    bson.D{{Key: "pending.id", Value: 1}},
+				Options: options.Index().SetName("pending").SetSparse(true),
+			},
 		},
 		votesColl: {
 			{ // one vote per customer per review; also finds a review's votes
@@ -40,7 +44,12 @@ func indexes() map[string][]mongo.IndexModel {
 				Options: options.Index().SetName("review_voter_unique").SetUnique(true),
 			},
 		},
-		// summaries are read and written by _id only.
+		summariesColl: { // otherwise read and written by _id only
+			{ // the sweep: summaries holding applied marker ids old enough to forget
+				Keys:    bson.D{{Key: "applied", Value: 1}},
+				Options: options.Index().SetName("applied").SetSparse(true),
+			},
+		},
 	}
 }
 
@@ -54,7 +63,7 @@ func indexes() map[string][]mongo.IndexModel {
 // index, because it deletes them from its list by their original positions.
 func Migrate(ctx context.Context, db *mongo.Database) error {
 	all := indexes()
-	for _, coll := range []string{reviewsColl, votesColl} {
+	for _, coll := range []string{reviewsColl, votesColl, summariesColl} {
 		for _, index := range all[coll] {
 			if _, err := db.Collection(coll).Indexes().CreateOne(ctx, index); err != nil {
 				return fmt.Errorf("create index on %s: %w", coll, err)

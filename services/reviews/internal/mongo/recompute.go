@@ -42,6 +42,10 @@ func (d Drift) None() bool { return len(d.Summaries) == 0 && len(d.Helpful) == 0
 // values differ. With fix, it overwrites those values with the recounted
 // ones.
 //
+// A review that still owes its summary a change (see Sweep) shows as drift
+// until the change is applied; with fix, Recompute finishes those changes
+// first.
+//
 // It reads documents one by one and counts in this process, rather than
 // with $group: FerretDB v1 lacks $avg and returns 0 for a second $sum in
 // one $group. The recount is a snapshot of a moving target: a review
@@ -50,6 +54,13 @@ func (d Drift) None() bool { return len(d.Summaries) == 0 && len(d.Helpful) == 0
 // write, which the next run reports. Run it with fix while writes are
 // quiet, as a maintenance step.
 func (s *Store) Recompute(ctx context.Context, fix bool) (Drift, error) {
+	if fix {
+		// A change still owed would land on top of the fixed counters
+		// and count twice: finish every one first.
+		if _, err := s.Sweep(ctx, 0); err != nil {
+			return Drift{}, err
+		}
+	}
 	actualSummaries := make(map[string]*reviews.Summary)
 	storedHelpful := make(map[string]int)
 	type reviewFields struct {
@@ -57,10 +68,14 @@ func (s *Store) Recompute(ctx context.Context, fix bool) (Drift, error) {
 		ProductID    string `bson:"productId"`
 		Rating       int    `bson:"rating"`
 		HelpfulCount int    `bson:"helpfulCount"`
+		Deleted      bool   `bson:"deleted"`
 	}
 	err := scan(ctx, s.reviews, options.Find().SetProjection(
-		bson.D{{Key: "productId", Value: 1}, {Key: "rating", Value: 1}, {Key: "helpfulCount", Value: 1}}),
+		bson.D{{Key: "productId", Value: 1}, {Key: "rating", Value: 1}, {Key: "helpfulCount", Value: 1}, {Key: "deleted", Value: 1}}),
 		func(r reviewFields) {
+			if r.Deleted {
+				return // a tombstone, no longer a review
+			}
 			sum := actualSummaries[r.ProductID]
 			if sum == nil {
 				sum = &reviews.Summary{ProductID: r.ProductID}
@@ -149,10 +164,16 @@ func (s *Store) fix(ctx context.Context, drift Drift) error {
 // scan decodes every document of coll, shaped by opts, into a T and
 // passes it to fn.
 func scan[T any](ctx context.Context, coll *mongo.Collection, opts *options.FindOptionsBuilder, fn func(T)) error {
+	return scanFilter(ctx, coll, bson.D{}, opts, fn)
+}
+
+// scanFilter decodes every document of coll that matches filter, shaped
+// by opts, into a T and passes it to fn.
+func scanFilter[T any](ctx context.Context, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, fn func(T)) error {
 	if opts == nil {
 		opts = options.Find()
 	}
-	cur, err := coll.Find(ctx, bson.D{}, opts)
+	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {
 		return fmt.Errorf("scan %s: %w", coll.Name(), err)
 	}

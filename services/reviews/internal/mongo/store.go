@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -15,35 +16,43 @@ import (
 	"example.com/quartet/services/reviews/internal/reviews"
 )
 
-// maxAttempts bounds the optimistic retries of UpdateReview and
-// DeleteReview when the review changes between read and write.
-const maxAttempts = 5
-
-// followUpTimeout bounds the writes that follow an operation's first write.
+// followUpTimeout bounds the writes that follow an operation's first
+// write when the caller set no deadline.
 const followUpTimeout = 5 * time.Second
 
 // followUp returns the context for the writes that follow an operation's
 // first write, the source of truth: not cancelled with ctx, because a
-// caller that gives up (a client that hangs up, a deadline reached) between
-// the writes would otherwise leave the summary or helpful count drifted
-// without any crash; bounded by followUpTimeout instead.
+// caller that hangs up between the writes should not leave the summary
+// behind for the next sweep, but within ctx's deadline, which is the
+// request's budget of store work, or followUpTimeout without one.
 func followUp(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+	base := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(base, deadline)
+	}
+	return context.WithTimeout(base, followUpTimeout)
 }
+
+// maxAttempts bounds the optimistic retries of UpdateReview and
+// DeleteReview when the review changes between read and write.
+const maxAttempts = 5
 
 // Store is a reviews.Store on one MongoDB database.
 //
-// Every change is a single-document write, atomic on MongoDB. The writes of
-// one operation happen in a fixed order, source of truth first (see the
-// README, "Summary consistency"): a crash between them can only leave a
-// summary or a helpful count behind its reviews or votes, which Recompute
-// detects and repairs. The writes after the first ignore the caller's
-// cancellation (see followUp), so a caller giving up does no such damage.
+// Every change is a single-document write, atomic on MongoDB. A review
+// change that moves its product's summary writes, in the same review
+// document, the summary change it owes (a pending change with a unique
+// ID); the operation then applies that change to the summary, idempotently,
+// and clears it from the review. A crash, a deadline or a failing store
+// between the two leaves the change on the review, and Sweep finishes it
+// later: summaries become exact again without anyone running Recompute.
+// See the README, "Summary consistency".
 type Store struct {
 	reviews   *mongo.Collection
 	votes     *mongo.Collection
 	summaries *mongo.Collection
 	locks     *docLocks // nil on MongoDB; see Options.SerializeUpdates
+	logger    *slog.Logger
 }
 
 var _ reviews.Store = (*Store)(nil)
@@ -57,6 +66,8 @@ type Options struct {
 	// $inc of one counter leave it at about 5). MongoDB updates documents
 	// atomically and needs no help. Set it from IsFerretDB.
 	SerializeUpdates bool
+	// Logger receives the summary changes left to the sweep; nil discards.
+	Logger *slog.Logger
 }
 
 // NewStore returns a Store on db. Run Migrate on db first: the unique
@@ -66,6 +77,10 @@ func NewStore(db *mongo.Database, opts Options) *Store {
 		reviews:   db.Collection(reviewsColl),
 		votes:     db.Collection(votesColl),
 		summaries: db.Collection(summariesColl),
+		logger:    opts.Logger,
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.SerializeUpdates {
 		s.locks = &docLocks{seed: maphash.MakeSeed()}
@@ -74,36 +89,66 @@ func NewStore(db *mongo.Database, opts Options) *Store {
 }
 
 // CreateReview implements reviews.Store. It inserts the review, whose
-// unique (productId, authorId) index refuses a second review, and then
-// counts it in the summary.
+// unique (productId, authorId) index refuses a second review, with the +1
+// it owes its summary, and then applies that.
 func (s *Store) CreateReview(ctx context.Context, r reviews.Review) error {
-	if _, err := s.reviews.InsertOne(ctx, toReviewDoc(r)); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+	d := toReviewDoc(r)
+	var err error
+	if d.Pending, err = newPending(map[int]int{r.Rating: 1}); err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		_, err = s.reviews.InsertOne(ctx, d)
+		if err == nil {
+			break
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("insert review: %w", err)
+		}
+		// The author's earlier review may be a tombstone whose deletion
+		// was cut short: finish it, and insert again.
+		var old reviewDoc
+		ferr := s.reviews.FindOne(ctx, bson.D{{Key: "productId", Value: d.ProductID}, {Key: "authorId", Value: d.AuthorID}}).Decode(&old)
+		if attempt > 0 || ferr != nil || !old.Deleted {
 			return reviews.ErrDuplicateReview
 		}
-		return fmt.Errorf("insert review: %w", err)
+		if err := s.finishPending(ctx, old); err != nil {
+			return err
+		}
 	}
-	ctx, cancel := followUp(ctx)
-	defer cancel()
-	return s.incSummary(ctx, r.ProductID, bson.D{{Key: ratingField(r.Rating), Value: 1}})
+	s.owed(ctx, d)
+	return nil
 }
 
 // Review implements reviews.Store.
 func (s *Store) Review(ctx context.Context, id string) (reviews.Review, error) {
+	d, err := s.reviewDoc(ctx, id)
+	if err != nil {
+		return reviews.Review{}, err
+	}
+	return fromReviewDoc(d), nil
+}
+
+// reviewDoc returns the document of the review with the given ID, or
+// ErrNotFound when there is none or it is a tombstone.
+func (s *Store) reviewDoc(ctx context.Context, id string) (reviewDoc, error) {
 	var d reviewDoc
 	if err := s.reviews.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return reviews.Review{}, reviews.ErrNotFound
+			return reviewDoc{}, reviews.ErrNotFound
 		}
-		return reviews.Review{}, fmt.Errorf("find review: %w", err)
+		return reviewDoc{}, fmt.Errorf("find review: %w", err)
 	}
-	return fromReviewDoc(d), nil
+	if d.Deleted {
+		return reviewDoc{}, reviews.ErrNotFound
+	}
+	return d, nil
 }
 
 // Reviews implements reviews.Store with keyset pagination: the filter
 // resumes after q.After in the order of the listing's index.
 func (s *Store) Reviews(ctx context.Context, q reviews.Query) (reviews.Page, error) {
-	filter := bson.D{{Key: "productId", Value: q.ProductID}}
+	filter := bson.D{{Key: "productId", Value: q.ProductID}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
 	sort := bson.D{{Key: "_id", Value: -1}}
 	if key := sortField(q.Sort); key != "" {
 		sort = bson.D{{Key: key, Value: -1}, {Key: "_id", Value: -1}}
@@ -152,29 +197,45 @@ func sortField(s reviews.Sort) string {
 }
 
 // UpdateReview implements reviews.Store. The write is guarded by the
-// version it read, so a concurrent edit makes it retry; then a changed
-// rating moves one count between two counters of the summary in one $inc.
+// version it read, so a concurrent edit makes it retry; a changed rating
+// writes, with the review, the change it owes the summary (one count moved
+// between two counters), which is then applied. A change the review still
+// owes from an earlier operation is finished first, so none is lost.
 func (s *Store) UpdateReview(ctx context.Context, id string, update func(*reviews.Review) error) (reviews.Review, error) {
 	for range maxAttempts {
-		old, err := s.Review(ctx, id)
+		d, err := s.reviewDoc(ctx, id)
 		if err != nil {
 			return reviews.Review{}, err
 		}
+		if err := s.finishPending(ctx, d); err != nil {
+			return reviews.Review{}, err
+		}
+		old := fromReviewDoc(d)
 		next := old
 		if err := update(&next); err != nil {
 			return reviews.Review{}, err
 		}
+		set := bson.D{
+			{Key: "rating", Value: next.Rating},
+			{Key: "title", Value: next.Title},
+			{Key: "body", Value: next.Body},
+			{Key: "updatedAt", Value: next.UpdatedAt},
+			{Key: "version", Value: next.Version},
+		}
+		saved := d
+		saved.Rating, saved.Title, saved.Body = next.Rating, next.Title, next.Body
+		saved.UpdatedAt, saved.Version, saved.Pending = next.UpdatedAt, next.Version, nil
+		if next.Rating != old.Rating {
+			if saved.Pending, err = newPending(map[int]int{old.Rating: -1, next.Rating: 1}); err != nil {
+				return reviews.Review{}, err
+			}
+			set = append(set, bson.E{Key: "pending", Value: saved.Pending})
+		}
 		var res *mongo.UpdateResult
 		err = s.serialize(reviewsColl, id, func() (err error) {
 			res, err = s.reviews.UpdateOne(ctx,
-				bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}},
-				bson.D{{Key: "$set", Value: bson.D{
-					{Key: "rating", Value: next.Rating},
-					{Key: "title", Value: next.Title},
-					{Key: "body", Value: next.Body},
-					{Key: "updatedAt", Value: next.UpdatedAt},
-					{Key: "version", Value: next.Version},
-				}}})
+				bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+				bson.D{{Key: "$set", Value: set}})
 			return err
 		})
 		if err != nil {
@@ -183,65 +244,63 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 		if res.MatchedCount == 0 {
 			continue // changed or deleted since read: read again
 		}
-		saved := old
-		saved.Rating, saved.Title, saved.Body = next.Rating, next.Title, next.Body
-		saved.UpdatedAt, saved.Version = next.UpdatedAt, next.Version
-		if saved.Rating != old.Rating {
-			ctx, cancel := followUp(ctx)
-			defer cancel()
-			err := s.incSummary(ctx, old.ProductID, bson.D{
-				{Key: ratingField(old.Rating), Value: -1},
-				{Key: ratingField(saved.Rating), Value: 1},
-			})
-			if err != nil {
-				return reviews.Review{}, err
-			}
+		if saved.Pending != nil {
+			s.owed(ctx, saved)
 		}
-		return saved, nil
+		return fromReviewDoc(saved), nil
 	}
 	return reviews.Review{}, reviews.ErrVersionMismatch
 }
 
-// DeleteReview implements reviews.Store. It deletes the review as read
-// (guarded by its version, so the rating it uncounts is the one deleted),
-// then uncounts it, then deletes its votes.
+// DeleteReview implements reviews.Store. It turns the review as read
+// (guarded by its version, so the rating it uncounts is the one deleted)
+// into a tombstone that owes its summary the -1, then applies that and
+// deletes the tombstone and the review's votes. Readers never see a
+// tombstone.
 func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.Review) error) error {
 	for range maxAttempts {
-		r, err := s.Review(ctx, id)
+		d, err := s.reviewDoc(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := check(r); err != nil {
+		if err := check(fromReviewDoc(d)); err != nil {
 			return err
 		}
-		var res *mongo.DeleteResult
+		if err := s.finishPending(ctx, d); err != nil {
+			return err
+		}
+		tomb := d
+		tomb.Deleted, tomb.Version = true, d.Version+1
+		if tomb.Pending, err = newPending(map[int]int{d.Rating: -1}); err != nil {
+			return err
+		}
+		var res *mongo.UpdateResult
 		err = s.serialize(reviewsColl, id, func() (err error) {
-			res, err = s.reviews.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: r.Version}})
+			res, err = s.reviews.UpdateOne(ctx,
+				bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+				bson.D{{Key: "$set", Value: bson.D{
+					{Key: "deleted", Value: true}, {Key: "version", Value: tomb.Version}, {Key: "pending", Value: tomb.Pending},
+				}}})
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("delete review: %w", err)
 		}
-		if res.DeletedCount == 0 {
+		if res.MatchedCount == 0 {
 			continue // changed or deleted since read: read again
 		}
-		ctx, cancel := followUp(ctx)
-		defer cancel()
-		if err := s.incSummary(ctx, r.ProductID, bson.D{{Key: ratingField(r.Rating), Value: -1}}); err != nil {
-			return err
-		}
-		// Leftover votes of a deleted review are harmless: no review will
-		// have its ID again. Deleting them only saves space.
-		if _, err := s.votes.DeleteMany(ctx, bson.D{{Key: "reviewId", Value: id}}); err != nil {
-			return fmt.Errorf("delete votes: %w", err)
-		}
+		s.owed(ctx, tomb)
 		return nil
 	}
 	return reviews.ErrVersionMismatch
 }
 
 // AddHelpfulVote implements reviews.Store. It inserts the vote, whose _id
-// refuses a second one, and then raises the review's count.
+// refuses a second one, and then raises the review's count, on a context a
+// caller that gives up does not cancel (so a hang-up between the two leaves
+// no drift), within the caller's deadline (see followUp). A crash between the two leaves the
+// count one behind its votes, which Recompute reports and fixes; helpful
+// counts carry no pending change (yet).
 func (s *Store) AddHelpfulVote(ctx context.Context, reviewID, voterID string) (reviews.Review, error) {
 	// Check first, so that no vote is left for a review that never existed.
 	if _, err := s.Review(ctx, reviewID); err != nil {

@@ -1,0 +1,221 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// appliedRetention is how long a summary remembers the ID of a change it
+// applied. A change is applied again only by someone who read it on its
+// review before the review was cleared, and every store call is bounded by
+// seconds (the request budget, the client's operation timeout), so ten
+// minutes is far beyond any reader that could still apply it.
+const appliedRetention = 10 * time.Minute
+
+// applyPending applies p to the summary of productID, once: the $inc is
+// conditioned on the summary not listing p.ID yet, and lists it. Calling it
+// again, concurrently or after a crash, does nothing more.
+func (s *Store) applyPending(ctx context.Context, productID string, p *pendingDoc) error {
+	inc := p.inc()
+	if len(inc) == 0 {
+		return nil
+	}
+	apply := func() (bool, error) {
+		res, err := s.summaries.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: productID}, {Key: "applied", Value: bson.D{{Key: "$ne", Value: p.ID}}}},
+			bson.D{{Key: "$inc", Value: inc}, {Key: "$push", Value: bson.D{{Key: "applied", Value: p.ID}}}})
+		if err != nil {
+			return false, err
+		}
+		return res.MatchedCount == 1, nil
+	}
+	err := s.serialize(summariesColl, productID, func() error {
+		applied, err := apply()
+		if err != nil || applied {
+			return err
+		}
+		// No match: the summary lists p already, or does not exist yet.
+		// Make sure it exists (a concurrent creation is as good), then try
+		// once more; no match then means p was applied.
+		_, err = s.summaries.UpdateOne(ctx, bson.D{{Key: "_id", Value: productID}},
+			bson.D{{Key: "$setOnInsert", Value: bson.D{
+				{Key: "r1", Value: 0}, {Key: "r2", Value: 0}, {Key: "r3", Value: 0}, {Key: "r4", Value: 0}, {Key: "r5", Value: 0},
+			}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil && !mongo.IsDuplicateKeyError(err) {
+			return err
+		}
+		_, err = apply()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("apply change %s to the summary of product %s: %w", p.ID, productID, err)
+	}
+	return nil
+}
+
+// finishPending completes the change d owes: it applies d.Pending to the
+// summary, then clears it from the review, or, for a tombstone, deletes the
+// review and its votes. Every step is idempotent, so an operation, the
+// sweep and a crash-interrupted earlier attempt may all finish the same
+// change. The clear is conditioned on the change's ID, so it never clears a
+// newer change.
+func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
+	p := d.Pending
+	if p == nil {
+		return nil
+	}
+	if err := s.applyPending(ctx, d.ProductID, p); err != nil {
+		return err
+	}
+	owes := bson.D{{Key: "_id", Value: d.ID}, {Key: "pending.id", Value: p.ID}}
+	if d.Deleted {
+		if _, err := s.reviews.DeleteOne(ctx, owes); err != nil {
+			return fmt.Errorf("delete review %s: %w", d.ID, err)
+		}
+		// Leftover votes of a deleted review are harmless: no review will
+		// have its ID again. Deleting them only saves space.
+		if _, err := s.votes.DeleteMany(ctx, bson.D{{Key: "reviewId", Value: d.ID}}); err != nil {
+			return fmt.Errorf("delete votes of review %s: %w", d.ID, err)
+		}
+		return nil
+	}
+	err := s.serialize(reviewsColl, d.ID, func() error {
+		_, err := s.reviews.UpdateOne(ctx, owes, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("clear change %s of review %s: %w", p.ID, d.ID, err)
+	}
+	return nil
+}
+
+// owed finishes the change that an operation just wrote with the review,
+// on a followUp context. The review change is done whatever happens here:
+// if this fails (the caller's deadline, a store that stops answering, a
+// crash), the change stays on the review for the next sweep, and the
+// operation still succeeds.
+func (s *Store) owed(ctx context.Context, d reviewDoc) {
+	ctx, cancel := followUp(ctx)
+	defer cancel()
+	if err := s.finishPending(ctx, d); err != nil {
+		s.logger.WarnContext(ctx, "summary change left to the sweep", "review", d.ID, "change", d.Pending.ID, "err", err)
+	}
+}
+
+// SweepResult is what one Sweep did.
+type SweepResult struct {
+	Finished  int // changes owed by reviews, now applied
+	Forgotten int // applied change IDs dropped from summaries
+}
+
+// Sweep finishes every change that reviews owe their summaries and that is
+// at least minAge old, whoever wrote it: changes left by a process that
+// died, or by an operation cut short, between its review write and its
+// summary write. Young changes are normally being finished by the
+// operation that wrote them; finishing them too is harmless, only wasted
+// work. Then, if every change was finished, it drops from the summaries the
+// IDs of changes applied more than appliedRetention ago.
+//
+// Sweeps may run at the same time, in several processes, as operations do:
+// every step is idempotent. The start sweep (minAge 0) runs when the
+// context starts; the periodic one every SweepInterval, locally, or on a
+// schedule in AWS (see the README, "Summary consistency").
+func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, error) {
+	var res SweepResult
+	filter := bson.D{{Key: "pending.id", Value: bson.D{{Key: "$exists", Value: true}}}}
+	if minAge > 0 {
+		filter = bson.D{{Key: "pending.id", Value: bson.D{{Key: "$lt", Value: idFloor(time.Now().Add(-minAge))}}}}
+	}
+	var owing []reviewDoc
+	if err := scanFilter(ctx, s.reviews, filter, nil, func(d reviewDoc) { owing = append(owing, d) }); err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, d := range owing {
+		if err := s.finishPending(ctx, d); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		res.Finished++
+	}
+	if len(errs) > 0 {
+		return res, fmt.Errorf("sweep: %d of %d owed changes not finished: %w", len(errs), len(owing), errors.Join(errs...))
+	}
+	n, err := s.forgetApplied(ctx, idFloor(time.Now().Add(-appliedRetention)))
+	res.Forgotten = n
+	return res, err
+}
+
+// forgetApplied drops the applied change IDs older than floor from every
+// summary. FerretDB v1's $pull takes no conditions, so the IDs to drop are
+// picked here and removed by value with $pullAll.
+func (s *Store) forgetApplied(ctx context.Context, floor string) (int, error) {
+	var old []summaryDoc
+	err := scanFilter(ctx, s.summaries, bson.D{{Key: "applied", Value: bson.D{{Key: "$lt", Value: floor}}}},
+		options.Find().SetProjection(bson.D{{Key: "applied", Value: 1}}), func(d summaryDoc) { old = append(old, d) })
+	if err != nil {
+		return 0, err
+	}
+	forgotten := 0
+	for _, d := range old {
+		var drop bson.A
+		for _, id := range d.Applied {
+			if id < floor {
+				drop = append(drop, id)
+			}
+		}
+		if len(drop) == 0 {
+			continue
+		}
+		err := s.serialize(summariesColl, d.ProductID, func() error {
+			_, err := s.summaries.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ProductID}},
+				bson.D{{Key: "$pullAll", Value: bson.D{{Key: "applied", Value: drop}}}})
+			return err
+		})
+		if err != nil {
+			return forgotten, fmt.Errorf("forget applied changes of product %s: %w", d.ProductID, err)
+		}
+		forgotten += len(drop)
+	}
+	return forgotten, nil
+}
+
+// idFloor returns a string that sorts after the UUIDv7 of every instant
+// before t and before those of t and later: the UUID's leading 48-bit
+// millisecond timestamp in the UUID's own hex layout.
+func idFloor(t time.Time) string {
+	ms := uint64(t.UnixMilli())
+	return fmt.Sprintf("%08x-%04x", ms>>16, ms&0xffff)
+}
+
+// RunSweeper sweeps every interval, finishing changes older than
+// min(interval, 5 s) — by then the operation that wrote a change has given
+// up on it — until ctx is done. Errors are logged; the next round tries again.
+// It is for long-running processes (make dev); a Lambda function sweeps at
+// start and on a schedule instead.
+func (s *Store) RunSweeper(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sctx, cancel := context.WithTimeout(ctx, max(interval, 10*time.Second))
+		res, err := s.Sweep(sctx, min(interval, 5*time.Second))
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.logger.WarnContext(ctx, "sweep of owed summary changes failed", "err", err)
+		case res.Finished > 0:
+			s.logger.InfoContext(ctx, "sweep finished owed summary changes", "finished", res.Finished)
+		}
+	}
+}
