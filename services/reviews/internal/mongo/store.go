@@ -345,22 +345,6 @@ func (s *Store) Summary(ctx context.Context, productID string) (reviews.Summary,
 	return fromSummaryDoc(d), nil
 }
 
-// incSummary applies one $inc to a product's summary, creating it when it
-// does not exist yet.
-func (s *Store) incSummary(ctx context.Context, productID string, inc bson.D) error {
-	err := s.serialize(summariesColl, productID, func() error {
-		_, err := s.summaries.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: productID}},
-			bson.D{{Key: "$inc", Value: inc}},
-			options.UpdateOne().SetUpsert(true))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("update summary of product %s: %w", productID, err)
-	}
-	return nil
-}
-
 // serialize runs write, holding the lock of the document (coll, id) when
 // the store serializes updates.
 func (s *Store) serialize(coll, id string, write func() error) error {

@@ -1,0 +1,275 @@
+package mongo_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
+	driver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"example.com/quartet/services/reviews/internal/mongo"
+	"example.com/quartet/services/reviews/internal/reviews"
+)
+
+// repairWithin is how long summaries may take to become exact again.
+const repairWithin = 10 * time.Second
+
+// eventuallyExact polls Recompute (which repairs nothing without fix)
+// until s shows no drift and no review of db owes a change, and fails the
+// test if that takes longer than repairWithin.
+func eventuallyExact(t *testing.T, s *mongo.Store, db *driver.Database, step string) {
+	t.Helper()
+	start := time.Now()
+	for {
+		drift, err := s.Recompute(context.Background(), false)
+		owing, cerr := db.Collection("reviews").CountDocuments(context.Background(),
+			bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+		if err == nil && drift.None() && cerr == nil && owing == 0 {
+			t.Logf("%s: exact after %v", step, time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if time.Since(start) > repairWithin {
+			t.Fatalf("%s: still drifted %v later: %+v, %v; %d reviews owing a change (%v)", step, repairWithin, drift, err, owing, cerr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cutKey marks the operation contexts whose first write the monitor of
+// TestSweepRepairsOperationsCutByTheirDeadline holds until their deadline.
+type cutKey struct{}
+
+// TestSweepRepairsOperationsCutByTheirDeadline runs a create, a rating
+// edit and a delete whose deadline passes right after their first write,
+// the review's: the write that follows, the summary's, fails, and the
+// operation still succeeds (the review change is done). The periodic
+// sweep must then make the summary exact, with nobody running Recompute.
+func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
+	migrated := newDatabase(t, ferretClient(t))
+
+	var (
+		mu      sync.Mutex
+		started = make(map[int64]string) // request id -> "insert reviews"
+		trigger string
+	)
+	monitor := &event.CommandMonitor{
+		Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+			mu.Lock()
+			started[e.RequestID] = e.CommandName + " " + coll
+			mu.Unlock()
+		},
+		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) {
+			mu.Lock()
+			hit := ctx.Value(cutKey{}) != nil && trigger != "" && started[e.RequestID] == trigger
+			if hit {
+				trigger = ""
+			}
+			mu.Unlock()
+			if deadline, ok := ctx.Deadline(); hit && ok {
+				time.Sleep(time.Until(deadline) + 10*time.Millisecond)
+			}
+		},
+	}
+	client, err := driver.Connect(options.Client().ApplyURI(ferret.server.URI()).SetMonitor(monitor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	var logged lockedBuffer
+	s := mongo.NewStore(client.Database(migrated.Name()), mongo.Options{SerializeUpdates: true,
+		Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+
+	sweepCtx, stopSweeper := context.WithCancel(context.Background())
+	sweeper := make(chan struct{})
+	go func() { defer close(sweeper); s.RunSweeper(sweepCtx, 100*time.Millisecond) }()
+	t.Cleanup(func() { stopSweeper(); <-sweeper })
+
+	// cutAfter returns a context whose deadline passes once the command
+	// succeeds.
+	cutAfter := func(command string) (context.Context, context.CancelFunc) {
+		mu.Lock()
+		trigger = command
+		mu.Unlock()
+		return context.WithTimeout(context.WithValue(context.Background(), cutKey{}, true), time.Second)
+	}
+	summaryIs := func(step string, want [reviews.MaxRating]int) {
+		t.Helper()
+		eventuallyExact(t, s, migrated, step)
+		if sum, err := s.Summary(context.Background(), product); err != nil || sum.Histogram != want {
+			t.Errorf("%s: summary %v, %v; want %v", step, sum.Histogram, err, want)
+		}
+	}
+
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000c1", ProductID: product,
+		Author: reviews.Author{Subject: "c1", Name: "C"}, Rating: 4, Title: "t", CreatedAt: now, UpdatedAt: now, Version: 1}
+	ctx, cancel := cutAfter("insert reviews")
+	if err := s.CreateReview(ctx, r); err != nil {
+		t.Errorf("CreateReview cut after its insert: %v, want success", err)
+	}
+	cancel()
+	summaryIs("a create", [5]int{0, 0, 0, 1, 0})
+
+	ctx, cancel = cutAfter("update reviews")
+	if _, err := s.UpdateReview(ctx, r.ID, func(r *reviews.Review) error {
+		r.Rating, r.Version = 2, r.Version+1
+		return nil
+	}); err != nil {
+		t.Errorf("UpdateReview cut after its update: %v, want success", err)
+	}
+	cancel()
+	summaryIs("an edit of the rating", [5]int{0, 1, 0, 0, 0})
+
+	ctx, cancel = cutAfter("update reviews") // turning the review into a tombstone
+	if err := s.DeleteReview(ctx, r.ID, func(reviews.Review) error { return nil }); err != nil {
+		t.Errorf("DeleteReview cut after its first write: %v, want success", err)
+	}
+	cancel()
+	if _, err := s.Review(context.Background(), r.ID); err != reviews.ErrNotFound {
+		t.Errorf("Review after the cut delete = %v, want %v", err, reviews.ErrNotFound)
+	}
+	summaryIs("a delete", [5]int{})
+	if n, err := migrated.Collection("reviews").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Errorf("review documents after the swept delete: %d, %v; want 0 (no tombstone left)", n, err)
+	}
+	// Each of the three operations was really cut: it left its change.
+	if n := strings.Count(logged.String(), "summary change left to the sweep"); n != 3 {
+		t.Errorf("the store left %d changes to the sweep, want 3; log:\n%s", n, logged.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+const product = "0190a000-0000-7000-8000-0000000000cc"
+
+// TestSweepFinishesEachCrashPoint writes the documents a crash leaves at
+// each point between an operation's writes and checks that one sweep
+// makes them right, and a second changes nothing.
+func TestSweepFinishesEachCrashPoint(t *testing.T) {
+	ctx := context.Background()
+	db := newDatabase(t, ferretClient(t))
+	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
+	at := idAt(time.Now())
+	change := func(n int) string { return fmt.Sprintf("%s-7000-8000-%012d", at, n) }
+	review := func(id string, rating int, deleted bool, pending bson.D) bson.D {
+		d := bson.D{{Key: "_id", Value: id}, {Key: "productId", Value: product}, {Key: "authorId", Value: id},
+			{Key: "authorName", Value: "C"}, {Key: "rating", Value: rating}, {Key: "title", Value: "t"}, {Key: "body", Value: ""},
+			{Key: "verifiedPurchase", Value: false}, {Key: "helpfulCount", Value: 0},
+			{Key: "createdAt", Value: time.Now()}, {Key: "updatedAt", Value: time.Now()}, {Key: "version", Value: 1}}
+		if deleted {
+			d = append(d, bson.E{Key: "deleted", Value: true})
+		}
+		if pending != nil {
+			d = append(d, bson.E{Key: "pending", Value: pending})
+		}
+		return d
+	}
+	docs := []any{
+		// created, crash before the summary: owes +1 at 5
+		review("0190a000-0000-7000-8000-0000000000d1", 5, false, bson.D{{Key: "id", Value: change(1)}, {Key: "r5", Value: 1}}),
+		// created, summary updated, crash before the clear: owes nothing more
+		review("0190a000-0000-7000-8000-0000000000d2", 3, false, bson.D{{Key: "id", Value: change(2)}, {Key: "r3", Value: 1}}),
+		// edited 3 -> 1 (counted at 3 before), crash before the summary
+		review("0190a000-0000-7000-8000-0000000000d3", 1, false, bson.D{{Key: "id", Value: change(3)}, {Key: "r3", Value: -1}, {Key: "r1", Value: 1}}),
+		// deleted (counted at 4 before), crash before the summary
+		review("0190a000-0000-7000-8000-0000000000d4", 4, true, bson.D{{Key: "id", Value: change(4)}, {Key: "r4", Value: -1}}),
+		// deleted, summary updated, crash before the tombstone was removed
+		review("0190a000-0000-7000-8000-0000000000d5", 2, true, bson.D{{Key: "id", Value: change(5)}, {Key: "r2", Value: -1}}),
+	}
+	if _, err := db.Collection("reviews").InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	// The summary before the crashes: d2 (+1 at 3 applied), d3 at 3, d4 at
+	// 4; d5's -1 at 2 applied.
+	if _, err := db.Collection("summaries").InsertOne(ctx, bson.D{{Key: "_id", Value: product},
+		{Key: "r1", Value: 0}, {Key: "r2", Value: 0}, {Key: "r3", Value: 2}, {Key: "r4", Value: 1}, {Key: "r5", Value: 0},
+		{Key: "applied", Value: bson.A{change(2), change(5)}}}); err != nil {
+		t.Fatal(err)
+	}
+
+	for round := 1; round <= 2; round++ {
+		res, err := s.Sweep(ctx, 0)
+		if err != nil {
+			t.Fatalf("Sweep %d: %v", round, err)
+		}
+		if want := map[int]int{1: 5, 2: 0}[round]; res.Finished != want {
+			t.Errorf("Sweep %d finished %d changes, want %d", round, res.Finished, want)
+		}
+		if drift, err := s.Recompute(ctx, false); err != nil || !drift.None() {
+			t.Errorf("after sweep %d: Recompute = %+v, %v; want no drift", round, drift, err)
+		}
+		sum, err := s.Summary(ctx, product)
+		if want := [5]int{1, 0, 1, 0, 1}; err != nil || sum.Histogram != want {
+			t.Errorf("after sweep %d: summary %v, %v; want %v", round, sum.Histogram, err, want)
+		}
+	}
+	if n, err := db.Collection("reviews").CountDocuments(ctx, bson.D{}); err != nil || n != 3 {
+		t.Errorf("review documents after the sweep: %d, %v; want 3 (tombstones removed)", n, err)
+	}
+	if n, err := db.Collection("reviews").CountDocuments(ctx, bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}}); err != nil || n != 0 {
+		t.Errorf("reviews still owing a change after the sweep: %d, %v; want 0", n, err)
+	}
+}
+
+// TestSweepForgetsOldAppliedChanges checks that a sweep drops the applied
+// change IDs older than ten minutes from a summary, and keeps the others
+// and the counts.
+func TestSweepForgetsOldAppliedChanges(t *testing.T) {
+	ctx := context.Background()
+	db := newDatabase(t, ferretClient(t))
+	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
+	old1 := idAt(time.Now().Add(-time.Hour)) + "-7000-8000-000000000001"
+	old2 := idAt(time.Now().Add(-11*time.Minute)) + "-7000-8000-000000000002"
+	young := idAt(time.Now().Add(-9*time.Minute)) + "-7000-8000-000000000003"
+	if _, err := db.Collection("summaries").InsertOne(ctx, bson.D{{Key: "_id", Value: product},
+		{Key: "r1", Value: 0}, {Key: "r2", Value: 0}, {Key: "r3", Value: 0}, {Key: "r4", Value: 0}, {Key: "r5", Value: 3},
+		{Key: "applied", Value: bson.A{old1, young, old2}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Sweep(ctx, 0)
+	if err != nil || res.Forgotten != 2 {
+		t.Fatalf("Sweep = %+v, %v; want 2 forgotten", res, err)
+	}
+	var got struct {
+		R5      int      `bson:"r5"`
+		Applied []string `bson:"applied"`
+	}
+	if err := db.Collection("summaries").FindOne(ctx, bson.D{{Key: "_id", Value: product}}).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.R5 != 3 || len(got.Applied) != 1 || got.Applied[0] != young {
+		t.Errorf("summary after the sweep: r5 %d, applied %v; want 3, [%s]", got.R5, got.Applied, young)
+	}
+}
+
+// idAt returns the first 13 characters of a UUIDv7 made at t: its
+// millisecond timestamp.
+func idAt(t time.Time) string {
+	ms := uint64(t.UnixMilli())
+	return fmt.Sprintf("%08x-%04x", ms>>16, ms&0xffff)
+}
