@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -49,6 +50,9 @@ var DefaultPorts = Ports{Postgres: 15432, MySQL: 13306, DynamoDB: 18000, MongoDB
 const (
 	accountsDatabase = "accounts"
 	reviewsDatabase  = reviews.DefaultDatabase
+	// reviewsSweepInterval is how often make dev applies the summary
+	// changes that reviews still owe (after a request cut by its deadline).
+	reviewsSweepInterval = 30 * time.Second
 )
 
 // Stores holds the connection strings of the local stores, one field per
@@ -152,7 +156,10 @@ func contexts() []entry {
 			name: "reviews",
 			spec: reviews.OpenAPI,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
-				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: reviewsDatabase}, l))
+				// make dev is one long-running process: it sweeps owed summary
+				// changes at start (in New) and every reviewsSweepInterval.
+				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: reviewsDatabase,
+					SweepInterval: reviewsSweepInterval}, l))
 			},
 		},
 	}

@@ -1,18 +1,31 @@
 // Command lambda is the reviews context's AWS Lambda function (runtime
 // provided.al2023, handler binary "bootstrap"). It links the MongoDB driver
 // only; FerretDB, the local stand-in, stays out of this binary.
+//
+// It answers two kinds of invocation: API Gateway HTTP API requests, and
+// the scheduled sweep ({"action": "sweep"}, sent by an EventBridge
+// Scheduler schedule every few minutes), which applies the summary changes
+// that reviews still owe (see the service README, "Summary consistency").
+// Every cold start sweeps too, in reviews.New.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/reviews"
 )
+
+// sweepAction is the "action" of a scheduled sweep invocation.
+const sweepAction = "sweep"
 
 func main() {
 	if err := run(context.Background(), os.Getenv, os.Stdout); err != nil {
@@ -35,6 +48,35 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	defer app.Close()
-	lambdahttp.Start(app.Handler())
+	lambda.Start(invoke(lambdahttp.Adapt(app.Handler()), app, logger))
 	return nil
+}
+
+// sweeper is what a scheduled invocation runs: reviews.App.
+type sweeper interface {
+	Sweep(ctx context.Context) (reviews.SweepResult, error)
+}
+
+// invoke returns the function's handler: a scheduled sweep invocation
+// sweeps, anything else is an API Gateway request for serve.
+func invoke(serve lambdahttp.Func, s sweeper, logger *slog.Logger) func(context.Context, json.RawMessage) (any, error) {
+	return func(ctx context.Context, payload json.RawMessage) (any, error) {
+		var probe struct {
+			Action string `json:"action"`
+		}
+		if json.Unmarshal(payload, &probe) == nil && probe.Action == sweepAction {
+			res, err := s.Sweep(ctx)
+			if err != nil {
+				logger.ErrorContext(ctx, "scheduled sweep failed", "err", err)
+				return nil, err
+			}
+			logger.InfoContext(ctx, "scheduled sweep", "finished", res.Finished, "forgotten", res.Forgotten)
+			return res, nil
+		}
+		var req events.APIGatewayV2HTTPRequest
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return nil, fmt.Errorf("decode API Gateway request: %w", err)
+		}
+		return serve(ctx, req)
+	}
 }

@@ -2,10 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"example.com/quartet/services/reviews"
 )
 
 func TestRunNeedsConfiguration(t *testing.T) {
@@ -30,5 +36,37 @@ func TestDoesNotLinkFerretDB(t *testing.T) {
 		if d := strings.ToLower(dep); strings.Contains(d, "ferretdb") || strings.Contains(d, "sqlite") {
 			t.Errorf("the Lambda function depends on %s", strings.TrimSpace(dep))
 		}
+	}
+}
+
+type fakeSweeper struct{ calls int }
+
+func (f *fakeSweeper) Sweep(context.Context) (reviews.SweepResult, error) {
+	f.calls++
+	return reviews.SweepResult{Finished: 2}, nil
+}
+
+// TestInvokeDispatches sends the function a scheduled sweep and an API
+// Gateway request: the first sweeps, the second reaches the handler.
+func TestInvokeDispatches(t *testing.T) {
+	var served []string
+	serve := func(_ context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		served = append(served, req.RawPath)
+		return events.APIGatewayV2HTTPResponse{StatusCode: 200}, nil
+	}
+	s := &fakeSweeper{}
+	h := invoke(serve, s, slog.New(slog.DiscardHandler))
+
+	res, err := h(t.Context(), json.RawMessage(`{"action":"sweep"}`))
+	if err != nil || s.calls != 1 || res.(reviews.SweepResult).Finished != 2 || len(served) != 0 {
+		t.Errorf("sweep invocation: %v, %v; %d sweeps and %d requests, want one sweep", res, err, s.calls, len(served))
+	}
+	res, err = h(t.Context(), json.RawMessage(`{"version":"2.0","routeKey":"GET /v1/products/{id}/rating","rawPath":"/v1/products/p/rating",
+		"requestContext":{"http":{"method":"GET","path":"/v1/products/p/rating"}}}`))
+	if err != nil || s.calls != 1 || len(served) != 1 || served[0] != "/v1/products/p/rating" {
+		t.Errorf("HTTP invocation: %v, %v; %d sweeps and requests %v, want the request served", res, err, s.calls, served)
+	}
+	if _, err := h(t.Context(), json.RawMessage(`[1,2]`)); err == nil {
+		t.Error("an invocation that is neither a sweep nor a request succeeded")
 	}
 }
