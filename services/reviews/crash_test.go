@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"example.com/quartet/packages/embeddedferret"
 	"example.com/quartet/services/reviews"
@@ -48,11 +49,12 @@ var crashProducts = []string{
 
 // TestCrashDuringBurst kills -9, three times, a process that runs the
 // reviews store in the middle of a burst of review creations, rating edits
-// and deletions by six concurrent writers. The database (embedded FerretDB
+// and deletions and helpful votes by six concurrent writers. The database (embedded FerretDB
 // in this test process, or the MongoDB at TEST_MONGODB_URI) outlives it.
 // After each kill the context is started again, as a new Lambda execution
 // environment or make dev would be, and every summary must equal a recount
-// of the reviews within 10 s, with no manual step: the start sweep finishes
+// of the reviews, and every helpful count its votes, within 10 s, with no
+// manual step: the start sweep finishes
 // what the dead process owed.
 func TestCrashDuringBurst(t *testing.T) {
 	if uri := os.Getenv(crashChildURI); uri != "" {
@@ -118,7 +120,7 @@ func crashDuringBurst(t *testing.T, uri string, drain time.Duration) {
 	for round := 1; round <= crashRounds; round++ {
 		runAndKillChild(t, uri, cfg.Database, round)
 		time.Sleep(drain)
-		owed, err := db.Collection("reviews").CountDocuments(ctx, bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+		owed, err := countOwing(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,20 +136,20 @@ func crashDuringBurst(t *testing.T, uri string, drain time.Duration) {
 		}
 		for {
 			drift, err := app.Recompute(ctx, false) // a recount; repairs nothing
-			left, cerr := db.Collection("reviews").CountDocuments(ctx, bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+			left, cerr := countOwing(ctx, db)
 			if err == nil && cerr == nil && drift.None() && left == 0 {
 				break
 			}
 			if time.Since(restart) > crashRepairIn {
 				app.Close()
 				t.Logf("log of the restarted context:\n%s", log.String())
-				t.Fatalf("round %d: %v after the restart, summaries still differ from the reviews: %+v (%v); %d reviews owe a change (%v)",
-					round, crashRepairIn, drift.Summaries, err, left, cerr)
+				t.Fatalf("round %d: %v after the restart, summaries and counts still differ from the reviews and votes: %+v (%v); %d owed changes left (%v)",
+					round, crashRepairIn, drift, err, left, cerr)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 		app.Close()
-		t.Logf("round %d: killed with %d reviews owing their summary a change; exact %v after the restart",
+		t.Logf("round %d: killed with %d reviews and votes owing a change; exact %v after the restart",
 			round, owed, time.Since(restart).Round(time.Millisecond))
 		t.Logf("log of the restarted context:\n%s", log.String())
 	}
@@ -158,6 +160,20 @@ func crashDuringBurst(t *testing.T, uri string, drain time.Duration) {
 	if totalOwed == 0 {
 		t.Errorf("no kill of %d landed between an operation's writes: the test proved nothing", crashRounds)
 	}
+}
+
+// countOwing returns how many reviews of db owe their summary a change and
+// how many votes are not counted yet.
+func countOwing(ctx context.Context, db *mongo.Database) (int64, error) {
+	var total int64
+	for _, coll := range []string{"reviews", "votes"} {
+		n, err := db.Collection(coll).CountDocuments(ctx, bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // runAndKillChild runs the child until it has completed crashKillAt
@@ -203,7 +219,7 @@ func runAndKillChild(t *testing.T, uri, database string, round int) {
 
 // crashChild writes reviews with crashWorkers concurrent writers until it
 // is killed: each creates a review, then maybe edits its rating, then
-// maybe deletes it. It prints "ops <n>" after each completed operation.
+// maybe deletes it, with maybe a helpful vote on it. It prints "ops <n>" after each completed operation.
 func crashChild(t *testing.T, uri, database, round string) {
 	ctx := context.Background()
 	client, err := mongostore.Connect(ctx, uri)
@@ -247,6 +263,13 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 		return
 	}
 	done()
+	if mathrand.IntN(2) == 0 {
+		if _, err := store.AddHelpfulVote(ctx, id, "voter-of-"+author); err != nil {
+			t.Errorf("AddHelpfulVote: %v", err)
+			return
+		}
+		done()
+	}
 	if mathrand.IntN(2) == 0 {
 		_, err := store.UpdateReview(ctx, id, func(r *domain.Review) error {
 			r.Rating, r.Version = 1+(r.Rating%5), r.Version+1

@@ -156,14 +156,14 @@ func (a *App) logSweep(ctx context.Context, logger *slog.Logger, which string) {
 	switch {
 	case err != nil:
 		logger.WarnContext(ctx, which+" sweep of owed summary changes failed", "err", err)
-	case res.Finished > 0:
-		logger.InfoContext(ctx, which+" sweep finished owed summary changes", "finished", res.Finished)
+	case res.Finished > 0 || res.Counted > 0:
+		logger.InfoContext(ctx, which+" sweep finished owed changes", "finished", res.Finished, "counted", res.Counted)
 	}
 }
 
-// Sweep applies every summary change that reviews still owe (left by a
-// process that died, or an operation cut short, between its two writes)
-// and forgets long-applied change IDs. It is idempotent and safe to run
+// Sweep applies every summary change that reviews still owe and counts
+// every helpful vote not counted yet (left by a process that died, or an
+// operation cut short, between its writes) and forgets long-applied ids. It is idempotent and safe to run
 // concurrently with requests and with other sweeps, in any process. In AWS
 // it runs at every cold start and on a schedule (see the README).
 func (a *App) Sweep(ctx context.Context) (SweepResult, error) { return a.store.Sweep(ctx, 0) }

@@ -70,7 +70,7 @@ func invoke(serve lambdahttp.Func, s sweeper, logger *slog.Logger) func(context.
 				logger.ErrorContext(ctx, "scheduled sweep failed", "err", err)
 				return nil, err
 			}
-			logger.InfoContext(ctx, "scheduled sweep", "finished", res.Finished, "forgotten", res.Forgotten)
+			logger.InfoContext(ctx, "scheduled sweep", "finished", res.Finished, "counted", res.Counted, "forgotten", res.Forgotten)
 			return res, nil
 		}
 		var req events.APIGatewayV2HTTPRequest

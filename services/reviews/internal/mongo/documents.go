@@ -36,6 +36,11 @@ type reviewDoc struct {
 	Deleted bool `bson:"deleted,omitempty"`
 	// Pending is the change the review owes its product's summary, if any.
 	Pending *pendingDoc `bson:"pending,omitempty"`
+	// CountedVotes lists the count ids (voteDoc.Pending) of the votes
+	// counted in HelpfulCount, each added by the same $inc that counted it,
+	// so counting a vote twice counts it once. The sweep forgets ids older
+	// than appliedRetention.
+	CountedVotes []string `bson:"countedVotes,omitempty"`
 }
 
 // pendingDoc is a change of a product's summary that a review owes, written
@@ -106,6 +111,9 @@ type voteDoc struct {
 	ReviewID  string    `bson:"reviewId"`
 	VoterID   string    `bson:"voterId"`
 	CreatedAt time.Time `bson:"createdAt"`
+	// Pending, until the vote is counted in its review's helpful count, is
+	// the id (a UUIDv7) of that count; see reviewDoc.CountedVotes.
+	Pending string `bson:"pending,omitempty"`
 }
 
 func voteID(reviewID, voterID string) string { return reviewID + "/" + voterID }

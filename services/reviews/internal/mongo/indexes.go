@@ -37,11 +37,19 @@ func indexes() map[string][]mongo.IndexModel {
 				Keys:    bson.D{{Key: "pending.id", Value: 1}},
 				Options: options.Index().SetName("pending").SetSparse(true),
 			},
+			{ // the sweep: reviews holding counted vote ids old enough to forget
+				Keys:    bson.D{{Key: "countedVotes", Value: 1}},
+				Options: options.Index().SetName("counted_votes").SetSparse(true),
+			},
 		},
 		votesColl: {
 			{ // one vote per customer per review; also finds a review's votes
 				Keys:    bson.D{{Key: "reviewId", Value: 1}, {Key: "voterId", Value: 1}},
 				Options: options.Index().SetName("review_voter_unique").SetUnique(true),
+			},
+			{ // the sweep: votes not counted yet
+				Keys:    bson.D{{Key: "pending", Value: 1}},
+				Options: options.Index().SetName("pending").SetSparse(true),
 			},
 		},
 		summariesColl: { // otherwise read and written by _id only

@@ -9,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"example.com/quartet/services/reviews/internal/reviews"
 )
 
 // appliedRetention is how long a summary remembers the ID of a change it
@@ -95,6 +97,44 @@ func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 	return nil
 }
 
+// countVote counts v in its review's helpful count, once: the $inc is
+// conditioned on the review not listing v's count id yet, and lists it.
+// Then it clears v's pending count id. It returns the review as counted,
+// or ErrNotFound, after deleting v, when the review is gone or deleted.
+func (s *Store) countVote(ctx context.Context, v voteDoc) (reviewDoc, error) {
+	var d reviewDoc
+	err := s.serialize(reviewsColl, v.ReviewID, func() error {
+		err := s.reviews.FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: v.ReviewID}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}},
+				{Key: "countedVotes", Value: bson.D{{Key: "$ne", Value: v.Pending}}}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "helpfulCount", Value: 1}}},
+				{Key: "$push", Value: bson.D{{Key: "countedVotes", Value: v.Pending}}}},
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) { // counted already, or the review is gone
+			return s.reviews.FindOne(ctx, bson.D{{Key: "_id", Value: v.ReviewID}}).Decode(&d)
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments) || err == nil && d.Deleted:
+		if _, err := s.votes.DeleteOne(ctx, bson.D{{Key: "_id", Value: v.ID}}); err != nil {
+			return reviewDoc{}, fmt.Errorf("delete vote %s of a deleted review: %w", v.ID, err)
+		}
+		return reviewDoc{}, reviews.ErrNotFound
+	case err != nil:
+		return reviewDoc{}, fmt.Errorf("count vote %s: %w", v.ID, err)
+	}
+	err = s.serialize(votesColl, v.ID, func() error {
+		_, err := s.votes.UpdateOne(ctx, bson.D{{Key: "_id", Value: v.ID}, {Key: "pending", Value: v.Pending}},
+			bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
+		return err
+	})
+	if err != nil {
+		return reviewDoc{}, fmt.Errorf("clear the count of vote %s: %w", v.ID, err)
+	}
+	return d, nil
+}
+
 // owed finishes the change that an operation just wrote with the review,
 // on a followUp context. The review change is done whatever happens here:
 // if this fails (the caller's deadline, a store that stops answering, a
@@ -111,16 +151,19 @@ func (s *Store) owed(ctx context.Context, d reviewDoc) {
 // SweepResult is what one Sweep did.
 type SweepResult struct {
 	Finished  int // changes owed by reviews, now applied
-	Forgotten int // applied change IDs dropped from summaries
+	Counted   int // helpful votes not counted yet, now counted (or dropped with their deleted review)
+	Forgotten int // applied change and counted vote ids dropped from summaries and reviews
 }
 
-// Sweep finishes every change that reviews owe their summaries and that is
-// at least minAge old, whoever wrote it: changes left by a process that
+// Sweep finishes every change that reviews owe their summaries, and counts
+// every helpful vote not counted yet, that is at least minAge old, whoever
+// wrote it: changes left by a process that
 // died, or by an operation cut short, between its review write and its
 // summary write. Young changes are normally being finished by the
 // operation that wrote them; finishing them too is harmless, only wasted
-// work. Then, if every change was finished, it drops from the summaries the
-// IDs of changes applied more than appliedRetention ago.
+// work. Then, if every change was finished, it drops from the summaries
+// and reviews the ids of changes applied and votes counted more than
+// appliedRetention ago.
 //
 // Sweeps may run at the same time, in several processes, as operations do:
 // every step is idempotent. The start sweep (minAge 0) runs when the
@@ -136,6 +179,14 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 	if err := scanFilter(ctx, s.reviews, filter, nil, func(d reviewDoc) { owing = append(owing, d) }); err != nil {
 		return res, err
 	}
+	voteFilter := bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}}
+	if minAge > 0 {
+		voteFilter = bson.D{{Key: "pending", Value: bson.D{{Key: "$lt", Value: idFloor(time.Now().Add(-minAge))}}}}
+	}
+	var uncounted []voteDoc
+	if err := scanFilter(ctx, s.votes, voteFilter, nil, func(v voteDoc) { uncounted = append(uncounted, v) }); err != nil {
+		return res, err
+	}
 	var errs []error
 	for _, d := range owing {
 		if err := s.finishPending(ctx, d); err != nil {
@@ -144,44 +195,68 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 		}
 		res.Finished++
 	}
-	if len(errs) > 0 {
-		return res, fmt.Errorf("sweep: %d of %d owed changes not finished: %w", len(errs), len(owing), errors.Join(errs...))
+	for _, v := range uncounted {
+		if _, err := s.countVote(ctx, v); err != nil && !errors.Is(err, reviews.ErrNotFound) {
+			errs = append(errs, err)
+			continue
+		}
+		res.Counted++
 	}
-	n, err := s.forgetApplied(ctx, idFloor(time.Now().Add(-appliedRetention)))
-	res.Forgotten = n
-	return res, err
+	if len(errs) > 0 {
+		return res, fmt.Errorf("sweep: %d of %d owed changes not finished: %w", len(errs), len(owing)+len(uncounted), errors.Join(errs...))
+	}
+	floor := idFloor(time.Now().Add(-appliedRetention))
+	for _, list := range []struct {
+		coll  *mongo.Collection
+		field string
+	}{{s.summaries, "applied"}, {s.reviews, "countedVotes"}} {
+		n, err := s.forget(ctx, list.coll, list.field, floor)
+		res.Forgotten += n
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
 }
 
-// forgetApplied drops the applied change IDs older than floor from every
-// summary. FerretDB v1's $pull takes no conditions, so the IDs to drop are
-// picked here and removed by value with $pullAll.
-func (s *Store) forgetApplied(ctx context.Context, floor string) (int, error) {
-	var old []summaryDoc
-	err := scanFilter(ctx, s.summaries, bson.D{{Key: "applied", Value: bson.D{{Key: "$lt", Value: floor}}}},
-		options.Find().SetProjection(bson.D{{Key: "applied", Value: 1}}), func(d summaryDoc) { old = append(old, d) })
+// forget drops the ids older than floor from the list field of every
+// document of coll. FerretDB v1's $pull takes no conditions, so the ids to
+// drop are picked here and removed by value with $pullAll.
+func (s *Store) forget(ctx context.Context, coll *mongo.Collection, field, floor string) (int, error) {
+	type listed struct {
+		ID   string
+		List []string
+	}
+	var old []listed
+	err := scanFilter(ctx, coll, bson.D{{Key: field, Value: bson.D{{Key: "$lt", Value: floor}}}},
+		options.Find().SetProjection(bson.D{{Key: field, Value: 1}}), func(d bson.M) {
+			l := listed{}
+			l.ID, _ = d["_id"].(string)
+			ids, _ := d[field].(bson.A)
+			for _, id := range ids {
+				if id, ok := id.(string); ok && id < floor {
+					l.List = append(l.List, id)
+				}
+			}
+			old = append(old, l)
+		})
 	if err != nil {
 		return 0, err
 	}
 	forgotten := 0
 	for _, d := range old {
-		var drop bson.A
-		for _, id := range d.Applied {
-			if id < floor {
-				drop = append(drop, id)
-			}
-		}
-		if len(drop) == 0 {
+		if len(d.List) == 0 {
 			continue
 		}
-		err := s.serialize(summariesColl, d.ProductID, func() error {
-			_, err := s.summaries.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ProductID}},
-				bson.D{{Key: "$pullAll", Value: bson.D{{Key: "applied", Value: drop}}}})
+		err := s.serialize(coll.Name(), d.ID, func() error {
+			_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}},
+				bson.D{{Key: "$pullAll", Value: bson.D{{Key: field, Value: d.List}}}})
 			return err
 		})
 		if err != nil {
-			return forgotten, fmt.Errorf("forget applied changes of product %s: %w", d.ProductID, err)
+			return forgotten, fmt.Errorf("forget old ids of %s %s: %w", coll.Name(), d.ID, err)
 		}
-		forgotten += len(drop)
+		forgotten += len(d.List)
 	}
 	return forgotten, nil
 }
@@ -214,8 +289,8 @@ func (s *Store) RunSweeper(ctx context.Context, interval time.Duration) {
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.logger.WarnContext(ctx, "sweep of owed summary changes failed", "err", err)
-		case res.Finished > 0:
-			s.logger.InfoContext(ctx, "sweep finished owed summary changes", "finished", res.Finished)
+		case res.Finished > 0 || res.Counted > 0:
+			s.logger.InfoContext(ctx, "sweep finished owed changes", "finished", res.Finished, "counted", res.Counted)
 		}
 	}
 }

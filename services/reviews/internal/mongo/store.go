@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -296,17 +297,21 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 }
 
 // AddHelpfulVote implements reviews.Store. It inserts the vote, whose _id
-// refuses a second one, and then raises the review's count, on a context a
-// caller that gives up does not cancel (so a hang-up between the two leaves
-// no drift), within the caller's deadline (see followUp). A crash between the two leaves the
-// count one behind its votes, which Recompute reports and fixes; helpful
-// counts carry no pending change (yet).
+// refuses a second one, with the id of the count it owes, and then counts
+// it in the review, once (see countVote). The count ignores a caller that
+// hangs up, within its deadline (see followUp); if it fails, the vote is
+// stored all the same and the sweep counts it.
 func (s *Store) AddHelpfulVote(ctx context.Context, reviewID, voterID string) (reviews.Review, error) {
 	// Check first, so that no vote is left for a review that never existed.
-	if _, err := s.Review(ctx, reviewID); err != nil {
+	r, err := s.Review(ctx, reviewID)
+	if err != nil {
 		return reviews.Review{}, err
 	}
-	v := voteDoc{ID: voteID(reviewID, voterID), ReviewID: reviewID, VoterID: voterID, CreatedAt: nowMillis()}
+	countID, err := uuid.NewV7()
+	if err != nil {
+		return reviews.Review{}, fmt.Errorf("new vote count id: %w", err)
+	}
+	v := voteDoc{ID: voteID(reviewID, voterID), ReviewID: reviewID, VoterID: voterID, CreatedAt: nowMillis(), Pending: countID.String()}
 	if _, err := s.votes.InsertOne(ctx, v); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return reviews.Review{}, reviews.ErrDuplicateVote
@@ -315,19 +320,14 @@ func (s *Store) AddHelpfulVote(ctx context.Context, reviewID, voterID string) (r
 	}
 	ctx, cancel := followUp(ctx)
 	defer cancel()
-	var d reviewDoc
-	err := s.serialize(reviewsColl, reviewID, func() error {
-		return s.reviews.FindOneAndUpdate(ctx,
-			bson.D{{Key: "_id", Value: reviewID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "helpfulCount", Value: 1}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
-	})
+	d, err := s.countVote(ctx, v)
 	switch {
-	case errors.Is(err, mongo.ErrNoDocuments): // deleted meanwhile
-		_, _ = s.votes.DeleteOne(ctx, bson.D{{Key: "_id", Value: v.ID}})
-		return reviews.Review{}, reviews.ErrNotFound
+	case errors.Is(err, reviews.ErrNotFound): // deleted meanwhile
+		return reviews.Review{}, err
 	case err != nil:
-		return reviews.Review{}, fmt.Errorf("count vote: %w", err)
+		s.logger.WarnContext(ctx, "helpful vote count left to the sweep", "vote", v.ID, "err", err)
+		r.HelpfulCount++ // what it will be once counted
+		return r, nil
 	}
 	return fromReviewDoc(d), nil
 }

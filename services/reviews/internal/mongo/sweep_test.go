@@ -30,8 +30,7 @@ func eventuallyExact(t *testing.T, s *mongo.Store, db *driver.Database, step str
 	start := time.Now()
 	for {
 		drift, err := s.Recompute(context.Background(), false)
-		owing, cerr := db.Collection("reviews").CountDocuments(context.Background(),
-			bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+		owing, cerr := countOwing(db)
 		if err == nil && drift.None() && cerr == nil && owing == 0 {
 			t.Logf("%s: exact after %v", step, time.Since(start).Round(time.Millisecond))
 			return
@@ -41,6 +40,20 @@ func eventuallyExact(t *testing.T, s *mongo.Store, db *driver.Database, step str
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// countOwing returns how many reviews of db owe their summary a change
+// and how many votes are not counted yet.
+func countOwing(db *driver.Database) (int64, error) {
+	var total int64
+	for _, coll := range []string{"reviews", "votes"} {
+		n, err := db.Collection(coll).CountDocuments(context.Background(), bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // cutKey marks the operation contexts whose first write the monitor of
@@ -129,6 +142,16 @@ func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
 	cancel()
 	summaryIs("an edit of the rating", [5]int{0, 1, 0, 0, 0})
 
+	ctx, cancel = cutAfter("insert votes")
+	if got, err := s.AddHelpfulVote(ctx, r.ID, "c2"); err != nil || got.HelpfulCount != 1 {
+		t.Errorf("AddHelpfulVote cut after its insert = count %d, %v; want 1, success", got.HelpfulCount, err)
+	}
+	cancel()
+	summaryIs("a helpful vote", [5]int{0, 1, 0, 0, 0}) // and its count, checked by Recompute
+	if got, err := s.Review(context.Background(), r.ID); err != nil || got.HelpfulCount != 1 {
+		t.Errorf("helpful count after the sweep: %d, %v; want 1", got.HelpfulCount, err)
+	}
+
 	ctx, cancel = cutAfter("update reviews") // turning the review into a tombstone
 	if err := s.DeleteReview(ctx, r.ID, func(reviews.Review) error { return nil }); err != nil {
 		t.Errorf("DeleteReview cut after its first write: %v, want success", err)
@@ -141,9 +164,9 @@ func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
 	if n, err := migrated.Collection("reviews").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
 		t.Errorf("review documents after the swept delete: %d, %v; want 0 (no tombstone left)", n, err)
 	}
-	// Each of the three operations was really cut: it left its change.
-	if n := strings.Count(logged.String(), "summary change left to the sweep"); n != 3 {
-		t.Errorf("the store left %d changes to the sweep, want 3; log:\n%s", n, logged.String())
+	// Each of the four operations was really cut: it left its change.
+	if n := strings.Count(logged.String(), "left to the sweep"); n != 4 {
+		t.Errorf("the store left %d changes to the sweep, want 4; log:\n%s", n, logged.String())
 	}
 }
 
@@ -204,6 +227,24 @@ func TestSweepFinishesEachCrashPoint(t *testing.T) {
 	if _, err := db.Collection("reviews").InsertMany(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
+	// Votes: for d1, not counted; for d2, counted but not cleared; for the
+	// deleted d4, not counted (the vote goes with its review).
+	counted := change(12)
+	if _, err := db.Collection("votes").InsertMany(ctx, []any{
+		bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000d1/v"}, {Key: "reviewId", Value: "0190a000-0000-7000-8000-0000000000d1"},
+			{Key: "voterId", Value: "v"}, {Key: "createdAt", Value: time.Now()}, {Key: "pending", Value: change(11)}},
+		bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000d2/v"}, {Key: "reviewId", Value: "0190a000-0000-7000-8000-0000000000d2"},
+			{Key: "voterId", Value: "v"}, {Key: "createdAt", Value: time.Now()}, {Key: "pending", Value: counted}},
+		bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000d4/v"}, {Key: "reviewId", Value: "0190a000-0000-7000-8000-0000000000d4"},
+			{Key: "voterId", Value: "v"}, {Key: "createdAt", Value: time.Now()}, {Key: "pending", Value: change(14)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("reviews").UpdateOne(ctx, bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000d2"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "helpfulCount", Value: 1}, {Key: "countedVotes", Value: bson.A{counted}}}}}); err != nil {
+		t.Fatal(err)
+	}
+
 	// The summary before the crashes: d2 (+1 at 3 applied), d3 at 3, d4 at
 	// 4; d5's -1 at 2 applied.
 	if _, err := db.Collection("summaries").InsertOne(ctx, bson.D{{Key: "_id", Value: product},
@@ -220,6 +261,14 @@ func TestSweepFinishesEachCrashPoint(t *testing.T) {
 		if want := map[int]int{1: 5, 2: 0}[round]; res.Finished != want {
 			t.Errorf("Sweep %d finished %d changes, want %d", round, res.Finished, want)
 		}
+		if want := map[int]int{1: 3, 2: 0}[round]; res.Counted != want {
+			t.Errorf("Sweep %d counted %d votes, want %d", round, res.Counted, want)
+		}
+		for id, want := range map[string]int{"0190a000-0000-7000-8000-0000000000d1": 1, "0190a000-0000-7000-8000-0000000000d2": 1} {
+			if r, err := s.Review(ctx, id); err != nil || r.HelpfulCount != want {
+				t.Errorf("after sweep %d: review %s helpful count %d, %v; want %d", round, id, r.HelpfulCount, err, want)
+			}
+		}
 		if drift, err := s.Recompute(ctx, false); err != nil || !drift.None() {
 			t.Errorf("after sweep %d: Recompute = %+v, %v; want no drift", round, drift, err)
 		}
@@ -231,14 +280,17 @@ func TestSweepFinishesEachCrashPoint(t *testing.T) {
 	if n, err := db.Collection("reviews").CountDocuments(ctx, bson.D{}); err != nil || n != 3 {
 		t.Errorf("review documents after the sweep: %d, %v; want 3 (tombstones removed)", n, err)
 	}
-	if n, err := db.Collection("reviews").CountDocuments(ctx, bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}}); err != nil || n != 0 {
-		t.Errorf("reviews still owing a change after the sweep: %d, %v; want 0", n, err)
+	if n, err := countOwing(db); err != nil || n != 0 {
+		t.Errorf("reviews and votes still owing a change after the sweep: %d, %v; want 0", n, err)
+	}
+	if n, err := db.Collection("votes").CountDocuments(ctx, bson.D{}); err != nil || n != 2 {
+		t.Errorf("votes after the sweep: %d, %v; want 2 (the deleted review's gone)", n, err)
 	}
 }
 
 // TestSweepForgetsOldAppliedChanges checks that a sweep drops the applied
-// change IDs older than ten minutes from a summary, and keeps the others
-// and the counts.
+// change ids and counted vote ids older than ten minutes from summaries and
+// reviews, and keeps the others and the counts.
 func TestSweepForgetsOldAppliedChanges(t *testing.T) {
 	ctx := context.Background()
 	db := newDatabase(t, ferretClient(t))
@@ -251,9 +303,24 @@ func TestSweepForgetsOldAppliedChanges(t *testing.T) {
 		{Key: "applied", Value: bson.A{old1, young, old2}}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Collection("reviews").InsertOne(ctx, bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000f1"},
+		{Key: "productId", Value: product}, {Key: "authorId", Value: "a"}, {Key: "rating", Value: 5}, {Key: "helpfulCount", Value: 3},
+		{Key: "countedVotes", Value: bson.A{young, old1}}}); err != nil {
+		t.Fatal(err)
+	}
 	res, err := s.Sweep(ctx, 0)
-	if err != nil || res.Forgotten != 2 {
-		t.Fatalf("Sweep = %+v, %v; want 2 forgotten", res, err)
+	if err != nil || res.Forgotten != 3 {
+		t.Fatalf("Sweep = %+v, %v; want 3 forgotten", res, err)
+	}
+	var review struct {
+		HelpfulCount int      `bson:"helpfulCount"`
+		CountedVotes []string `bson:"countedVotes"`
+	}
+	if err := db.Collection("reviews").FindOne(ctx, bson.D{}).Decode(&review); err != nil {
+		t.Fatal(err)
+	}
+	if review.HelpfulCount != 3 || len(review.CountedVotes) != 1 || review.CountedVotes[0] != young {
+		t.Errorf("review after the sweep: helpful %d, counted votes %v; want 3, [%s]", review.HelpfulCount, review.CountedVotes, young)
 	}
 	var got struct {
 		R5      int      `bson:"r5"`
