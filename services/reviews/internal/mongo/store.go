@@ -110,7 +110,12 @@ func (s *Store) CreateReview(ctx context.Context, r reviews.Review) error {
 		// was cut short: finish it, and insert again.
 		var old reviewDoc
 		ferr := s.reviews.FindOne(ctx, bson.D{{Key: "productId", Value: d.ProductID}, {Key: "authorId", Value: d.AuthorID}}).Decode(&old)
-		if attempt > 0 || ferr != nil || !old.Deleted {
+		switch {
+		case errors.Is(ferr, mongo.ErrNoDocuments) && attempt == 0:
+			continue // deleted meanwhile: insert again
+		case ferr != nil && !errors.Is(ferr, mongo.ErrNoDocuments):
+			return fmt.Errorf("find the review the new one duplicates: %w", ferr)
+		case attempt > 0 || !old.Deleted:
 			return reviews.ErrDuplicateReview
 		}
 		if err := s.finishPending(ctx, old); err != nil {

@@ -340,3 +340,37 @@ func idAt(t time.Time) string {
 	ms := uint64(t.UnixMilli())
 	return fmt.Sprintf("%08x-%04x", ms>>16, ms&0xffff)
 }
+
+// TestCreateAfterACutDelete creates a review for a product whose author's
+// earlier review was deleted by an operation cut after its first write: the
+// tombstone holds the unique (product, author) key, so the create finishes
+// the deletion and inserts.
+func TestCreateAfterACutDelete(t *testing.T) {
+	ctx := context.Background()
+	db := newDatabase(t, ferretClient(t))
+	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
+	if _, err := db.Collection("reviews").InsertOne(ctx, bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000f2"},
+		{Key: "productId", Value: product}, {Key: "authorId", Value: "alice"}, {Key: "rating", Value: 4}, {Key: "version", Value: 2},
+		{Key: "deleted", Value: true}, {Key: "pending", Value: bson.D{{Key: "id", Value: idAt(time.Now()) + "-7000-8000-000000000001"}, {Key: "r4", Value: -1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Collection("summaries").InsertOne(ctx, bson.D{{Key: "_id", Value: product},
+		{Key: "r1", Value: 0}, {Key: "r2", Value: 0}, {Key: "r3", Value: 0}, {Key: "r4", Value: 1}, {Key: "r5", Value: 0}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000f3", ProductID: product,
+		Author: reviews.Author{Subject: "alice", Name: "A"}, Rating: 2, Title: "again", CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := s.CreateReview(ctx, r); err != nil {
+		t.Fatalf("CreateReview over a tombstone: %v", err)
+	}
+	if err := s.CreateReview(ctx, r); err != reviews.ErrDuplicateReview {
+		t.Errorf("second CreateReview = %v, want %v", err, reviews.ErrDuplicateReview)
+	}
+	if sum, err := s.Summary(ctx, product); err != nil || sum.Histogram != [5]int{0, 1, 0, 0, 0} {
+		t.Errorf("summary %v, %v; want [0 1 0 0 0]", sum.Histogram, err)
+	}
+	if drift, err := s.Recompute(ctx, false); err != nil || !drift.None() {
+		t.Errorf("Recompute = %+v, %v; want no drift", drift, err)
+	}
+}
