@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	mathrand "math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -71,7 +74,7 @@ func TestCrashDuringBurst(t *testing.T) {
 				t.Errorf("stop FerretDB: %v", err)
 			}
 		})
-		crashDuringBurst(t, srv.URI(), ferretDrain)
+		crashDuringBurst(t, srv.URI(), func(t *testing.T) { drainFerretDB(t, srv.URI()) })
 	})
 	t.Run("MongoDB", func(t *testing.T) {
 		uri := os.Getenv("TEST_MONGODB_URI")
@@ -80,20 +83,78 @@ func TestCrashDuringBurst(t *testing.T) {
 			// CI, and FerretDB covers the store there.
 			t.Skip("TEST_MONGODB_URI is not set")
 		}
-		crashDuringBurst(t, uri, 0)
+		crashDuringBurst(t, uri, func(*testing.T) {})
 	})
 }
 
-// ferretDrain is how long the restart waits after the kill on FerretDB.
-// FerretDB v1 runs an update as a read and a separate write, and the store
-// serializes updates of a document within one process only (see the
-// README), so the new process must not update documents while the dead
-// one's last commands still run inside FerretDB: they finish within
-// milliseconds of the kill, and a real restart (make dev) takes longer
-// than this. On MongoDB, updates are atomic and the restart is immediate.
-const ferretDrain = 300 * time.Millisecond
+// drainFerretDB waits until the FerretDB serving uri in this process has
+// finished every command of the killed child. FerretDB v1 runs an update
+// as a read and a separate write, and the store serializes updates of a
+// document within one process only (see the README), so the restarted
+// process must not update documents while the dead one's last commands
+// still run inside FerretDB. FerretDB serves each connection in a loop of
+// read, run, reply, and closes it only when that loop ends: a connection
+// whose client is gone stays in CLOSE_WAIT until its last command is done.
+// (A connection the kernel reset had no command in flight: its client had
+// not read a reply.) On MongoDB, updates are atomic: nothing to wait for.
+func drainFerretDB(t *testing.T, uri string) {
+	t.Helper()
+	u, err := url.Parse(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.ParseUint(u.Port(), 10, 16)
+	if err != nil {
+		t.Fatalf("port of %s: %v", uri, err)
+	}
+	start, most := time.Now(), 0
+	for {
+		n, err := closeWaitSockets(uint16(port))
+		if err != nil {
+			t.Fatalf("count the connections FerretDB has left to close: %v", err)
+		}
+		most = max(most, n)
+		if n == 0 {
+			t.Logf("FerretDB closed the killed process's connections (up to %d left open) within %v", most, time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("FerretDB still holds %d connections of the killed process after 10 s", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
 
-func crashDuringBurst(t *testing.T, uri string, drain time.Duration) {
+// closeWaitSockets counts the TCP sockets on local port whose peer has
+// closed and which their owner has not closed yet (state CLOSE_WAIT, 08 in
+// /proc/net/tcp).
+func closeWaitSockets(port uint16) (int, error) {
+	n := 0
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		data, err := os.ReadFile(table)
+		if errors.Is(err, fs.ErrNotExist) && table == "/proc/net/tcp6" {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			fields := strings.Fields(line)
+			if i == 0 || len(fields) < 4 {
+				continue
+			}
+			_, local, _ := strings.Cut(fields[1], ":")
+			if p, err := strconv.ParseUint(local, 16, 16); err == nil && uint16(p) == port && fields[3] == "08" {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// crashDuringBurst runs the rounds on the server at uri; drain waits, after
+// each kill, until the server has finished the killed process's commands.
+func crashDuringBurst(t *testing.T, uri string, drain func(*testing.T)) {
 	ctx := context.Background()
 	cfg := reviews.Config{MongoURI: uri, Database: "reviews_crash_" + strings.ToLower(rand.Text()[:10])}
 	app, err := reviews.New(ctx, cfg, discard)
@@ -119,7 +180,7 @@ func crashDuringBurst(t *testing.T, uri string, drain time.Duration) {
 	totalOwed := int64(0)
 	for round := 1; round <= crashRounds; round++ {
 		runAndKillChild(t, uri, cfg.Database, round)
-		time.Sleep(drain)
+		drain(t)
 		owed, err := countOwing(ctx, db)
 		if err != nil {
 			t.Fatal(err)
