@@ -38,9 +38,11 @@ type reviewDoc struct {
 	Pending *pendingDoc `bson:"pending,omitempty"`
 	// CountedVotes lists the count ids (voteDoc.Pending) of the votes
 	// counted in HelpfulCount, each added by the same $inc that counted it,
-	// so counting a vote twice counts it once. The sweep forgets ids older
-	// than appliedRetention.
+	// so counting a vote twice counts it once. CountedAt holds, at the same
+	// positions, when each was counted (a UUIDv7 made then); the sweep
+	// forgets the ids counted more than appliedRetention ago.
 	CountedVotes []string `bson:"countedVotes,omitempty"`
+	CountedAt    []string `bson:"countedAt,omitempty"`
 }
 
 // pendingDoc is a change of a product's summary that a review owes, written
@@ -129,9 +131,12 @@ type summaryDoc struct {
 	R4        int    `bson:"r4"`
 	R5        int    `bson:"r5"`
 	// Applied lists the IDs of the review changes (pendingDoc) counted in
-	// the five counters, each added by the same $inc that counted it. The
-	// sweep forgets IDs once they are older than appliedRetention.
-	Applied []string `bson:"applied,omitempty"`
+	// the five counters, each added by the same $inc that counted it.
+	// AppliedAt holds, at the same positions, when each was applied (a
+	// UUIDv7 made then); the sweep forgets the IDs applied more than
+	// appliedRetention ago.
+	Applied   []string `bson:"applied,omitempty"`
+	AppliedAt []string `bson:"appliedAt,omitempty"`
 }
 
 func fromSummaryDoc(d summaryDoc) reviews.Summary {

@@ -38,8 +38,8 @@ func indexes() map[string][]mongo.IndexModel {
 				Options: options.Index().SetName("pending").SetSparse(true),
 			},
 			{ // the sweep: reviews holding counted vote ids old enough to forget
-				Keys:    bson.D{{Key: "countedVotes", Value: 1}},
-				Options: options.Index().SetName("counted_votes").SetSparse(true),
+				Keys:    bson.D{{Key: "countedAt", Value: 1}},
+				Options: options.Index().SetName("counted_at").SetSparse(true),
 			},
 		},
 		votesColl: {
@@ -54,8 +54,8 @@ func indexes() map[string][]mongo.IndexModel {
 		},
 		summariesColl: { // otherwise read and written by _id only
 			{ // the sweep: summaries holding applied marker ids old enough to forget
-				Keys:    bson.D{{Key: "applied", Value: 1}},
-				Options: options.Index().SetName("applied").SetSparse(true),
+				Keys:    bson.D{{Key: "appliedAt", Value: 1}},
+				Options: options.Index().SetName("applied_at").SetSparse(true),
 			},
 		},
 	}

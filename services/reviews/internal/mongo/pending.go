@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -14,11 +15,25 @@ import (
 )
 
 // appliedRetention is how long a summary remembers the ID of a change it
-// applied. A change is applied again only by someone who read it on its
-// review before the review was cleared, and every store call is bounded by
-// seconds (the request budget, the client's operation timeout), so ten
-// minutes is far beyond any reader that could still apply it.
+// applied (and a review the id of a vote it counted), from the moment it
+// applied it. A change is applied again only by someone who read it on its
+// review before the review was cleared, just after the first application,
+// and every store call is bounded by seconds (the request budget, the
+// client's operation timeout), so ten minutes is far beyond any reader
+// that could still apply it. (Keyed on the change's own id, which dates
+// from its review write, an old change applied late by two sweeps at once
+// could be forgotten between the two.)
 const appliedRetention = 10 * time.Minute
+
+// stamp returns a UUIDv7 of now: when a change is applied or a vote
+// counted.
+func stamp() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new stamp: %w", err)
+	}
+	return id.String(), nil
+}
 
 // applyPending applies p to the summary of productID, once: the $inc is
 // conditioned on the summary not listing p.ID yet, and lists it. Calling it
@@ -28,16 +43,20 @@ func (s *Store) applyPending(ctx context.Context, productID string, p *pendingDo
 	if len(inc) == 0 {
 		return nil
 	}
+	at, err := stamp()
+	if err != nil {
+		return err
+	}
 	apply := func() (bool, error) {
 		res, err := s.summaries.UpdateOne(ctx,
 			bson.D{{Key: "_id", Value: productID}, {Key: "applied", Value: bson.D{{Key: "$ne", Value: p.ID}}}},
-			bson.D{{Key: "$inc", Value: inc}, {Key: "$push", Value: bson.D{{Key: "applied", Value: p.ID}}}})
+			bson.D{{Key: "$inc", Value: inc}, {Key: "$push", Value: bson.D{{Key: "applied", Value: p.ID}, {Key: "appliedAt", Value: at}}}})
 		if err != nil {
 			return false, err
 		}
 		return res.MatchedCount == 1, nil
 	}
-	err := s.serialize(summariesColl, productID, func() error {
+	err = s.serialize(summariesColl, productID, func() error {
 		applied, err := apply()
 		if err != nil || applied {
 			return err
@@ -102,13 +121,17 @@ func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 // Then it clears v's pending count id. It returns the review as counted,
 // or ErrNotFound, after deleting v, when the review is gone or deleted.
 func (s *Store) countVote(ctx context.Context, v voteDoc) (reviewDoc, error) {
+	at, err := stamp()
+	if err != nil {
+		return reviewDoc{}, err
+	}
 	var d reviewDoc
-	err := s.serialize(reviewsColl, v.ReviewID, func() error {
+	err = s.serialize(reviewsColl, v.ReviewID, func() error {
 		err := s.reviews.FindOneAndUpdate(ctx,
 			bson.D{{Key: "_id", Value: v.ReviewID}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}},
 				{Key: "countedVotes", Value: bson.D{{Key: "$ne", Value: v.Pending}}}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "helpfulCount", Value: 1}}},
-				{Key: "$push", Value: bson.D{{Key: "countedVotes", Value: v.Pending}}}},
+				{Key: "$push", Value: bson.D{{Key: "countedVotes", Value: v.Pending}, {Key: "countedAt", Value: at}}}},
 			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) { // counted already, or the review is gone
 			return s.reviews.FindOne(ctx, bson.D{{Key: "_id", Value: v.ReviewID}}).Decode(&d)
@@ -207,10 +230,10 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 	}
 	floor := idFloor(time.Now().Add(-appliedRetention))
 	for _, list := range []struct {
-		coll  *mongo.Collection
-		field string
-	}{{s.summaries, "applied"}, {s.reviews, "countedVotes"}} {
-		n, err := s.forget(ctx, list.coll, list.field, floor)
+		coll     *mongo.Collection
+		ids, ats string
+	}{{s.summaries, "applied", "appliedAt"}, {s.reviews, "countedVotes", "countedAt"}} {
+		n, err := s.forget(ctx, list.coll, list.ids, list.ats, floor)
 		res.Forgotten += n
 		if err != nil {
 			return res, err
@@ -219,44 +242,47 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 	return res, nil
 }
 
-// forget drops the ids older than floor from the list field of every
-// document of coll. FerretDB v1's $pull takes no conditions, so the ids to
-// drop are picked here and removed by value with $pullAll.
-func (s *Store) forget(ctx context.Context, coll *mongo.Collection, field, floor string) (int, error) {
-	type listed struct {
-		ID   string
-		List []string
+// forget drops from every document of coll the ids (list field ids)
+// whose stamp (list field ats, same positions) is older than floor, with
+// their stamps. FerretDB v1's $pull takes no conditions, so the entries to
+// drop are picked here and removed by value with $pullAll; ids and stamps
+// are unique, so the two lists stay aligned.
+func (s *Store) forget(ctx context.Context, coll *mongo.Collection, ids, ats, floor string) (int, error) {
+	type entries struct {
+		docID    string
+		ids, ats bson.A
 	}
-	var old []listed
-	err := scanFilter(ctx, coll, bson.D{{Key: field, Value: bson.D{{Key: "$lt", Value: floor}}}},
-		options.Find().SetProjection(bson.D{{Key: field, Value: 1}}), func(d bson.M) {
-			l := listed{}
-			l.ID, _ = d["_id"].(string)
-			ids, _ := d[field].(bson.A)
-			for _, id := range ids {
-				if id, ok := id.(string); ok && id < floor {
-					l.List = append(l.List, id)
+	var old []entries
+	err := scanFilter(ctx, coll, bson.D{{Key: ats, Value: bson.D{{Key: "$lt", Value: floor}}}},
+		options.Find().SetProjection(bson.D{{Key: ids, Value: 1}, {Key: ats, Value: 1}}), func(d bson.M) {
+			e := entries{}
+			e.docID, _ = d["_id"].(string)
+			idList, _ := d[ids].(bson.A)
+			atList, _ := d[ats].(bson.A)
+			for i, at := range atList {
+				if at, ok := at.(string); ok && at < floor && i < len(idList) {
+					e.ids, e.ats = append(e.ids, idList[i]), append(e.ats, at)
 				}
 			}
-			old = append(old, l)
+			old = append(old, e)
 		})
 	if err != nil {
 		return 0, err
 	}
 	forgotten := 0
-	for _, d := range old {
-		if len(d.List) == 0 {
+	for _, e := range old {
+		if len(e.ids) == 0 {
 			continue
 		}
-		err := s.serialize(coll.Name(), d.ID, func() error {
-			_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}},
-				bson.D{{Key: "$pullAll", Value: bson.D{{Key: field, Value: d.List}}}})
+		err := s.serialize(coll.Name(), e.docID, func() error {
+			_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.docID}},
+				bson.D{{Key: "$pullAll", Value: bson.D{{Key: ids, Value: e.ids}, {Key: ats, Value: e.ats}}}})
 			return err
 		})
 		if err != nil {
-			return forgotten, fmt.Errorf("forget old ids of %s %s: %w", coll.Name(), d.ID, err)
+			return forgotten, fmt.Errorf("forget old ids of %s %s: %w", coll.Name(), e.docID, err)
 		}
-		forgotten += len(d.List)
+		forgotten += len(e.ids)
 	}
 	return forgotten, nil
 }

@@ -288,49 +288,56 @@ func TestSweepFinishesEachCrashPoint(t *testing.T) {
 	}
 }
 
-// TestSweepForgetsOldAppliedChanges checks that a sweep drops the applied
-// change ids and counted vote ids older than ten minutes from summaries and
-// reviews, and keeps the others and the counts.
+// TestSweepForgetsOldAppliedChanges checks that a sweep drops from
+// summaries and reviews the change and vote ids applied more than ten
+// minutes ago, with their stamps, and keeps the others and the counts. What
+// counts is when a change was applied, not how old it is: an hour-old
+// change applied a minute ago stays.
 func TestSweepForgetsOldAppliedChanges(t *testing.T) {
 	ctx := context.Background()
 	db := newDatabase(t, ferretClient(t))
 	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
-	old1 := idAt(time.Now().Add(-time.Hour)) + "-7000-8000-000000000001"
-	old2 := idAt(time.Now().Add(-11*time.Minute)) + "-7000-8000-000000000002"
-	young := idAt(time.Now().Add(-9*time.Minute)) + "-7000-8000-000000000003"
+	at := func(ago time.Duration, n int) string {
+		return fmt.Sprintf("%s-7000-8000-%012d", idAt(time.Now().Add(-ago)), n)
+	}
+	hourOld := at(time.Hour, 100) // the id of a change written an hour ago
 	if _, err := db.Collection("summaries").InsertOne(ctx, bson.D{{Key: "_id", Value: product},
 		{Key: "r1", Value: 0}, {Key: "r2", Value: 0}, {Key: "r3", Value: 0}, {Key: "r4", Value: 0}, {Key: "r5", Value: 3},
-		{Key: "applied", Value: bson.A{old1, young, old2}}}); err != nil {
+		{Key: "applied", Value: bson.A{at(2*time.Hour, 101), hourOld, at(11*time.Minute, 102)}},
+		{Key: "appliedAt", Value: bson.A{at(time.Hour, 1), at(time.Minute, 2), at(11*time.Minute, 3)}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Collection("reviews").InsertOne(ctx, bson.D{{Key: "_id", Value: "0190a000-0000-7000-8000-0000000000f1"},
 		{Key: "productId", Value: product}, {Key: "authorId", Value: "a"}, {Key: "rating", Value: 5}, {Key: "helpfulCount", Value: 3},
-		{Key: "countedVotes", Value: bson.A{young, old1}}}); err != nil {
+		{Key: "countedVotes", Value: bson.A{"young", "old"}},
+		{Key: "countedAt", Value: bson.A{at(9*time.Minute, 4), at(30*time.Minute, 5)}}}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := s.Sweep(ctx, 0)
 	if err != nil || res.Forgotten != 3 {
 		t.Fatalf("Sweep = %+v, %v; want 3 forgotten", res, err)
 	}
+	var summary struct {
+		R5        int      `bson:"r5"`
+		Applied   []string `bson:"applied"`
+		AppliedAt []string `bson:"appliedAt"`
+	}
+	if err := db.Collection("summaries").FindOne(ctx, bson.D{{Key: "_id", Value: product}}).Decode(&summary); err != nil {
+		t.Fatal(err)
+	}
+	if summary.R5 != 3 || len(summary.Applied) != 1 || summary.Applied[0] != hourOld || len(summary.AppliedAt) != 1 {
+		t.Errorf("summary after the sweep: r5 %d, applied %v at %v; want 3, [%s] at one stamp", summary.R5, summary.Applied, summary.AppliedAt, hourOld)
+	}
 	var review struct {
 		HelpfulCount int      `bson:"helpfulCount"`
 		CountedVotes []string `bson:"countedVotes"`
+		CountedAt    []string `bson:"countedAt"`
 	}
 	if err := db.Collection("reviews").FindOne(ctx, bson.D{}).Decode(&review); err != nil {
 		t.Fatal(err)
 	}
-	if review.HelpfulCount != 3 || len(review.CountedVotes) != 1 || review.CountedVotes[0] != young {
-		t.Errorf("review after the sweep: helpful %d, counted votes %v; want 3, [%s]", review.HelpfulCount, review.CountedVotes, young)
-	}
-	var got struct {
-		R5      int      `bson:"r5"`
-		Applied []string `bson:"applied"`
-	}
-	if err := db.Collection("summaries").FindOne(ctx, bson.D{{Key: "_id", Value: product}}).Decode(&got); err != nil {
-		t.Fatal(err)
-	}
-	if got.R5 != 3 || len(got.Applied) != 1 || got.Applied[0] != young {
-		t.Errorf("summary after the sweep: r5 %d, applied %v; want 3, [%s]", got.R5, got.Applied, young)
+	if review.HelpfulCount != 3 || len(review.CountedVotes) != 1 || review.CountedVotes[0] != "young" || len(review.CountedAt) != 1 {
+		t.Errorf("review after the sweep: helpful %d, counted votes %v at %v; want 3, [young] at one stamp", review.HelpfulCount, review.CountedVotes, review.CountedAt)
 	}
 }
 
