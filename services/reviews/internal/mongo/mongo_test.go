@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 }
 
 // ferretClient returns a client of the embedded FerretDB.
-func ferretClient(t *testing.T) *driver.Client {
+func ferretClient(t testing.TB) *driver.Client {
 	t.Helper()
 	ferret.once.Do(func() {
 		if ferret.server, ferret.err = embeddedferret.Start(embeddedferret.Options{}); ferret.err != nil {
@@ -64,7 +64,7 @@ func ferretClient(t *testing.T) *driver.Client {
 
 // newDatabase returns a migrated database with a fresh name, dropped when
 // the test ends.
-func newDatabase(t *testing.T, client *driver.Client) *driver.Database {
+func newDatabase(t testing.TB, client *driver.Client) *driver.Database {
 	t.Helper()
 	db := client.Database("reviews_test_" + rand.Text()[:12])
 	t.Cleanup(func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,14 +48,11 @@ func (s *Store) applyPending(ctx context.Context, productID string, p *pendingDo
 	if err != nil {
 		return err
 	}
+	unapplied := matching(func(d summaryDoc) bool { return !slices.Contains(d.Applied, p.ID) })
 	apply := func() (bool, error) {
-		res, err := s.summaries.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: productID}, {Key: "applied", Value: bson.D{{Key: "$ne", Value: p.ID}}}},
+		return s.updateIf(ctx, s.summaries, productID,
+			bson.D{{Key: "applied", Value: bson.D{{Key: "$ne", Value: p.ID}}}}, unapplied,
 			bson.D{{Key: "$inc", Value: inc}, {Key: "$push", Value: bson.D{{Key: "applied", Value: p.ID}, {Key: "appliedAt", Value: at}}}})
-		if err != nil {
-			return false, err
-		}
-		return res.MatchedCount == 1, nil
 	}
 	err = s.serialize(summariesColl, productID, func() error {
 		applied, err := apply()
@@ -94,9 +92,14 @@ func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 	if err := s.applyPending(ctx, d.ProductID, p); err != nil {
 		return err
 	}
-	owes := bson.D{{Key: "_id", Value: d.ID}, {Key: "pending.id", Value: p.ID}}
+	owes := bson.D{{Key: "pending.id", Value: p.ID}}
+	stillOwes := matching(func(r reviewDoc) bool { return r.Pending != nil && r.Pending.ID == p.ID })
 	if d.Deleted {
-		if _, err := s.reviews.DeleteOne(ctx, owes); err != nil {
+		err := s.serialize(reviewsColl, d.ID, func() error {
+			_, err := s.deleteIf(ctx, s.reviews, d.ID, owes, stillOwes)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("delete review %s: %w", d.ID, err)
 		}
 		// Leftover votes of a deleted review are harmless: no review will
@@ -107,7 +110,7 @@ func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 		return nil
 	}
 	err := s.serialize(reviewsColl, d.ID, func() error {
-		_, err := s.reviews.UpdateOne(ctx, owes, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
+		_, err := s.updateIf(ctx, s.reviews, d.ID, owes, stillOwes, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
 		return err
 	})
 	if err != nil {
@@ -127,16 +130,16 @@ func (s *Store) countVote(ctx context.Context, v voteDoc) (reviewDoc, error) {
 	}
 	var d reviewDoc
 	err = s.serialize(reviewsColl, v.ReviewID, func() error {
-		err := s.reviews.FindOneAndUpdate(ctx,
-			bson.D{{Key: "_id", Value: v.ReviewID}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}},
-				{Key: "countedVotes", Value: bson.D{{Key: "$ne", Value: v.Pending}}}},
+		_, err := s.updateIf(ctx, s.reviews, v.ReviewID,
+			bson.D{{Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}, {Key: "countedVotes", Value: bson.D{{Key: "$ne", Value: v.Pending}}}},
+			matching(func(r reviewDoc) bool { return !r.Deleted && !slices.Contains(r.CountedVotes, v.Pending) }),
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "helpfulCount", Value: 1}}},
-				{Key: "$push", Value: bson.D{{Key: "countedVotes", Value: v.Pending}, {Key: "countedAt", Value: at}}}},
-			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) { // counted already, or the review is gone
-			return s.reviews.FindOne(ctx, bson.D{{Key: "_id", Value: v.ReviewID}}).Decode(&d)
+				{Key: "$push", Value: bson.D{{Key: "countedVotes", Value: v.Pending}, {Key: "countedAt", Value: at}}}})
+		if err != nil {
+			return err
 		}
-		return err
+		// Counted now or before, unless the review is gone or deleted.
+		return s.reviews.FindOne(ctx, bson.D{{Key: "_id", Value: v.ReviewID}}).Decode(&d)
 	})
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments) || err == nil && d.Deleted:
@@ -148,7 +151,8 @@ func (s *Store) countVote(ctx context.Context, v voteDoc) (reviewDoc, error) {
 		return reviewDoc{}, fmt.Errorf("count vote %s: %w", v.ID, err)
 	}
 	err = s.serialize(votesColl, v.ID, func() error {
-		_, err := s.votes.UpdateOne(ctx, bson.D{{Key: "_id", Value: v.ID}, {Key: "pending", Value: v.Pending}},
+		_, err := s.updateIf(ctx, s.votes, v.ID, bson.D{{Key: "pending", Value: v.Pending}},
+			matching(func(x voteDoc) bool { return x.Pending == v.Pending }),
 			bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
 		return err
 	})

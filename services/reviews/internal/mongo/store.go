@@ -237,17 +237,16 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 			}
 			set = append(set, bson.E{Key: "pending", Value: saved.Pending})
 		}
-		var res *mongo.UpdateResult
+		var matched bool
 		err = s.serialize(reviewsColl, id, func() (err error) {
-			res, err = s.reviews.UpdateOne(ctx,
-				bson.D{{Key: "_id", Value: id}, {Key: "version", Value: old.Version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(old.Version), unchanged(old.Version),
 				bson.D{{Key: "$set", Value: set}})
 			return err
 		})
 		if err != nil {
 			return reviews.Review{}, fmt.Errorf("update review: %w", err)
 		}
-		if res.MatchedCount == 0 {
+		if !matched {
 			continue // changed or deleted since read: read again
 		}
 		if saved.Pending != nil {
@@ -256,6 +255,16 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 		return fromReviewDoc(saved), nil
 	}
 	return reviews.Review{}, reviews.ErrVersionMismatch
+}
+
+// unchangedSince is the condition that a review is still at version and
+// not deleted; unchanged checks the same in Go (see updateIf).
+func unchangedSince(version int) bson.D {
+	return bson.D{{Key: "version", Value: version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
+}
+
+func unchanged(version int) func(bson.Raw) (bool, error) {
+	return matching(func(r reviewDoc) bool { return r.Version == version && !r.Deleted })
 }
 
 // DeleteReview implements reviews.Store. It turns the review as read
@@ -280,10 +289,9 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		if tomb.Pending, err = newPending(map[int]int{d.Rating: -1}); err != nil {
 			return err
 		}
-		var res *mongo.UpdateResult
+		var matched bool
 		err = s.serialize(reviewsColl, id, func() (err error) {
-			res, err = s.reviews.UpdateOne(ctx,
-				bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(d.Version), unchanged(d.Version),
 				bson.D{{Key: "$set", Value: bson.D{
 					{Key: "deleted", Value: true}, {Key: "version", Value: tomb.Version}, {Key: "pending", Value: tomb.Pending},
 				}}})
@@ -292,7 +300,7 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		if err != nil {
 			return fmt.Errorf("delete review: %w", err)
 		}
-		if res.MatchedCount == 0 {
+		if !matched {
 			continue // changed or deleted since read: read again
 		}
 		s.owed(ctx, tomb)
