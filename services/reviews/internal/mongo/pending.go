@@ -184,13 +184,12 @@ type SweepResult struct {
 
 // Sweep finishes every change that reviews owe their summaries, and counts
 // every helpful vote not counted yet, that is at least minAge old, whoever
-// wrote it: changes left by a process that
-// died, or by an operation cut short, between its review write and its
-// summary write. Young changes are normally being finished by the
-// operation that wrote them; finishing them too is harmless, only wasted
-// work. Then, if every change was finished, it drops from the summaries
-// and reviews the ids of changes applied and votes counted more than
-// appliedRetention ago.
+// wrote it: changes left by a process that died, or by an operation cut
+// short, between its first write and the next. Young changes are normally
+// being finished by the operation that wrote them; finishing them too is
+// harmless, only wasted work. Then, if every change was finished, it drops
+// from the summaries and reviews the ids of changes applied and votes
+// counted more than appliedRetention ago.
 //
 // Sweeps may run at the same time, in several processes, as operations do:
 // every step is idempotent. The start sweep (minAge 0) runs when the
