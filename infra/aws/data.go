@@ -32,6 +32,7 @@ type dbSizing struct {
 	minACU, maxACU     float64
 	catalogConcurrency float64
 	backupDays         float64
+	proxyIdlePercent   float64
 }
 
 const (
@@ -45,11 +46,11 @@ const (
 
 func sizing(s Stage) dbSizing {
 	if s.Durable() {
-		return dbSizing{minACU: 0.5, maxACU: 8, catalogConcurrency: 200, backupDays: 14}
+		return dbSizing{minACU: 0.5, maxACU: 8, catalogConcurrency: 200, backupDays: 14, proxyIdlePercent: 50}
 	}
 	// Min 0 ACU: the database pauses after 5 idle minutes and costs
 	// storage only; the first request after a pause waits ~15 s.
-	return dbSizing{minACU: 0, maxACU: 2, catalogConcurrency: 20, backupDays: 1}
+	return dbSizing{minACU: 0, maxACU: 2, catalogConcurrency: 20, backupDays: 1, proxyIdlePercent: 0}
 }
 
 // data is the stage's stores and secrets.
@@ -222,8 +223,11 @@ func (d *data) newCatalogDatabase(stack awscdk.Stack, props Props) {
 		IamAuth:               jsii.Bool(true),
 		RequireTLS:            jsii.Bool(true),
 		MaxConnectionsPercent: jsii.Number(proxyMaxConnectionsPercent),
-		BorrowTimeout:         awscdk.Duration_Seconds(jsii.Number(5)),
-		DebugLogging:          jsii.Bool(false),
+		// Idle database connections the proxy keeps open would count as
+		// activity and keep a disposable stage's database from pausing.
+		MaxIdleConnectionsPercent: jsii.Number(size.proxyIdlePercent),
+		BorrowTimeout:             awscdk.Duration_Seconds(jsii.Number(5)),
+		DebugLogging:              jsii.Bool(false),
 	})
 }
 

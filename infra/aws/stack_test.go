@@ -99,6 +99,17 @@ func TestRemovalPoliciesAndProtection(t *testing.T) {
 				cluster["ServerlessV2ScalingConfiguration"] = map[string]any{"MinCapacity": 0, "MaxCapacity": 2, "SecondsUntilAutoPause": 300}
 			}
 			check(t, func() { s.template.HasResourceProperties(jsii.String("AWS::RDS::DBCluster"), cluster) })
+			idle := 0 // a disposable database must be able to pause
+			if durable {
+				idle = 50
+			}
+			check(t, func() {
+				s.template.HasResourceProperties(jsii.String("AWS::RDS::DBProxyTargetGroup"), map[string]any{
+					"ConnectionPoolConfigurationInfo": assertions.Match_ObjectLike(&map[string]any{
+						"MaxConnectionsPercent": 50, "MaxIdleConnectionsPercent": idle,
+					}),
+				})
+			})
 			check(t, func() {
 				s.template.HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
 					"PublicAccessBlockConfiguration": map[string]any{
