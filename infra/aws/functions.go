@@ -30,6 +30,9 @@ type functionSpec struct {
 	desc    string
 }
 
+// requestBudget is REQUEST_BUDGET, well under the functions' 10 s timeout.
+const requestBudget = "2s"
+
 var functionSpecs = map[string]functionSpec{
 	RoleCatalog:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), inVPC: true, desc: "catalog context API"},
 	RoleAccounts:       {memory: 1024, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "accounts context API and token issuer"},
@@ -49,6 +52,10 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 	fns := &functions{byRole: map[string]awslambda.Function{}, logs: map[string]awslogs.LogGroup{}}
 	for _, role := range Roles {
 		fns.add(stack, props, d, role)
+		// Every context's ConfigFromEnv reads it: the time one request may
+		// take, store work included (packages/budget), set here so that the
+		// template names every variable the functions read.
+		fns.byRole[role].AddEnvironment(jsii.String("REQUEST_BUDGET"), jsii.String(requestBudget), nil)
 	}
 
 	catalogEnv := map[string]*string{

@@ -3,6 +3,7 @@ module example.com/quartet/infra/aws
 go 1.26.0
 
 require (
+	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
@@ -10,6 +11,7 @@ require (
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
 	example.com/quartet/packages/problem v0.0.0 // indirect
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
@@ -89,6 +91,7 @@ replace (
 	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/budget => ../../packages/budget
 	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
@@ -103,6 +106,7 @@ replace (
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/testenv => ../../packages/testenv
+	example.com/quartet/packages/unavailable => ../../packages/unavailable
 	example.com/quartet/packages/validation => ../../packages/validation
 	example.com/quartet/services/accounts => ../../services/accounts
 	example.com/quartet/services/catalog => ../../services/catalog

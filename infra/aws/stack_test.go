@@ -229,13 +229,13 @@ func TestFunctions(t *testing.T) {
 // TestFunctionEnvironments pins what each function is told, by name: the
 // variables each context's ConfigFromEnv reads.
 func TestFunctionEnvironments(t *testing.T) {
-	catalog := []string{"CATALOG_DB_ENGINE", "DATABASE_IAM_AUTH", "DATABASE_URL"}
-	reviews := []string{"MONGODB_DATABASE", "MONGODB_URI_SECRET"}
+	catalog := []string{"CATALOG_DB_ENGINE", "DATABASE_IAM_AUTH", "DATABASE_URL", "REQUEST_BUDGET"}
+	reviews := []string{"MONGODB_DATABASE", "MONGODB_URI_SECRET", "REQUEST_BUDGET"}
 	want := map[string][]string{
 		quartet.RoleCatalog:        catalog,
 		quartet.RoleCatalogMigrate: catalog,
-		quartet.RoleAccounts:       {"DATABASE_URL_SECRET", "SIGNING_KEYS_SECRET", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
-		quartet.RoleOrders:         {"CATALOG_API_URL", "ORDERS_TABLE"},
+		quartet.RoleAccounts:       {"DATABASE_URL_SECRET", "REQUEST_BUDGET", "SIGNING_KEYS_SECRET", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
+		quartet.RoleOrders:         {"CATALOG_API_URL", "ORDERS_TABLE", "REQUEST_BUDGET"},
 		quartet.RoleReviews:        reviews,
 		quartet.RoleReviewsMigrate: reviews,
 	}
