@@ -191,9 +191,9 @@ stage:
 	@test -n "$(STAGE)" || { echo "usage: make $(MAKECMDGOALS) STAGE=name (dev, staging, prod, pr-123, alice)"; exit 1; }
 synth: stage cdk-deps build
 	$(CDK) synth $(CDK_FLAGS) --quiet
-diff: stage cdk-deps build
+diff: stage cdk-deps build web-build
 	$(CDK) diff $(CDK_FLAGS)
-deploy: stage cdk-deps build db-branch secrets
+deploy: stage cdk-deps build web-build db-branch secrets
 	$(CDK) deploy $(CDK_FLAGS) -c deployId=$$(date -u +%Y%m%dT%H%M%SZ) --require-approval $(or $(APPROVAL),any-change)
 destroy: stage cdk-deps build
 	@case "$(STAGE)" in prod|staging) echo "$(STAGE) keeps its data: destroy it by hand (docs/deploy.md)"; exit 1;; esac
