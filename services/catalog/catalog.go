@@ -14,13 +14,17 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"example.com/quartet/packages/budget"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
 	"example.com/quartet/services/catalog/internal/postgres"
+	"example.com/quartet/services/catalog/internal/rdsiam"
 	"example.com/quartet/services/catalog/internal/seed"
 )
 
@@ -44,15 +48,35 @@ type Config struct {
 	// whose parameters may set pool_max_conns, statement_timeout and
 	// lock_timeout. For mysql, a go-sql-driver DSN
 	// (user:pass@tcp(host:3306)/catalog?tls=true) or a mysql:// URL.
+	//
+	// Behind RDS Proxy (AWS), the PostgreSQL URL sets
+	// default_query_exec_mode=exec: pgx then sends every query as an
+	// unnamed extended-protocol statement and prepares no named statement,
+	// which would pin the client's session to one database connection and
+	// defeat the proxy's multiplexing. (simple_protocol would avoid pinning
+	// too, but interpolates parameters on the client.)
 	DatabaseURL string
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
 	RequestBudget time.Duration
+	// IAMAuth connects with an RDS IAM authentication token, signed for
+	// every new connection from the execution role's credentials, instead
+	// of a password in DatabaseURL: how the catalog functions reach RDS
+	// Proxy. Region is then required.
+	IAMAuth bool
+	// Region signs the IAM tokens (AWS_REGION, which Lambda sets).
+	Region string
+	// Credentials sign the IAM tokens: ConfigFromEnv reads them from the
+	// variables Lambda sets for the execution role (AWS_ACCESS_KEY_ID, …).
+	Credentials aws.CredentialsProvider
 }
 
 // ConfigFromEnv reads the configuration from the environment:
-// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL and
-// REQUEST_BUDGET (a duration, budget.Default when unset).
+// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL,
+// REQUEST_BUDGET (a duration, budget.Default when unset) and
+// DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION and
+// the execution role's credentials, AWS_ACCESS_KEY_ID and friends, which
+// Lambda sets).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
 	if cfg.Engine == "" {
@@ -69,6 +93,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.RequestBudget = d
+	if v := getenv("DATABASE_IAM_AUTH"); v != "" {
+		iam, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("DATABASE_IAM_AUTH %q: want true or false", v)
+		}
+		cfg.IAMAuth = iam
+	}
+	if cfg.IAMAuth {
+		if cfg.Region = getenv("AWS_REGION"); cfg.Region == "" {
+			return Config{}, errors.New("DATABASE_IAM_AUTH is true but AWS_REGION is not set")
+		}
+		cfg.Credentials = rdsiam.EnvCredentials(getenv)
+	}
 	return cfg, nil
 }
 
@@ -109,9 +146,20 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 // openDatabase opens the store of cfg.Engine. Neither engine contacts the
 // server before the first request.
 func openDatabase(ctx context.Context, cfg Config) (database, error) {
+	var password func(ctx context.Context, host string, port int, user string) (string, error)
+	if cfg.IAMAuth {
+		if cfg.Region == "" || cfg.Credentials == nil {
+			return database{}, errors.New("IAM auth needs Config.Region and Config.Credentials")
+		}
+		password = rdsiam.Signer{Region: cfg.Region, Credentials: cfg.Credentials}.Token
+	}
 	switch cfg.Engine {
 	case "", EnginePostgres:
-		pool, err := postgres.NewPool(ctx, cfg.DatabaseURL)
+		var opts []postgres.Option
+		if password != nil {
+			opts = append(opts, postgres.WithPassword(password))
+		}
+		pool, err := postgres.NewPool(ctx, cfg.DatabaseURL, opts...)
 		if err != nil {
 			return database{}, err
 		}
@@ -121,7 +169,11 @@ func openDatabase(ctx context.Context, cfg Config) (database, error) {
 			close:   pool.Close,
 		}, nil
 	case EngineMySQL:
-		db, err := mysql.Open(cfg.DatabaseURL)
+		var passwords []mysql.PasswordFunc
+		if password != nil {
+			passwords = append(passwords, password)
+		}
+		db, err := mysql.Open(cfg.DatabaseURL, passwords...)
 		if err != nil {
 			return database{}, err
 		}

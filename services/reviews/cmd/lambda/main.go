@@ -22,6 +22,7 @@ import (
 
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/reviews"
+	"example.com/quartet/services/reviews/internal/awssecret"
 )
 
 // sweepAction is the "action" of a scheduled sweep invocation.
@@ -41,6 +42,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	cfg, err := reviews.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.MongoURISecret != "" { // region and credentials: the execution role's
+		if cfg.ReadSecret, err = awssecret.Reader(awssecret.Options{Getenv: getenv}); err != nil {
+			return err
+		}
 	}
 	logger.Info("starting", "config", cfg)
 	app, err := reviews.New(ctx, cfg, logger)
