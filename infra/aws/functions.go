@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -32,6 +34,13 @@ type functionSpec struct {
 
 // requestBudget is REQUEST_BUDGET, well under the functions' 10 s timeout.
 const requestBudget = "2s"
+
+// claimLease is ORDERS_CLAIM_LEASE: the orders function's timeout, so a key
+// whose placement died is free again once that placement can no longer run.
+const claimLease = "10s"
+
+// reviewsSweepMinutes is how often the reviews sweep runs on schedule.
+const reviewsSweepMinutes = 5
 
 var functionSpecs = map[string]functionSpec{
 	RoleCatalog:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), inVPC: true, desc: "catalog context API"},
@@ -80,6 +89,9 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 
 	orders := fns.byRole[RoleOrders]
 	orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
+	// An idempotency claim whose placement died is taken over after its
+	// lease: as long as the function may run, and no longer.
+	orders.AddEnvironment(jsii.String("ORDERS_CLAIM_LEASE"), jsii.String(claimLease), nil)
 	d.table.GrantReadWriteData(orders)
 
 	for _, role := range []string{RoleReviews, RoleReviewsMigrate} {
@@ -88,6 +100,19 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 		fn.AddEnvironment(jsii.String("MONGODB_DATABASE"), jsii.String("reviews"), nil)
 		d.mongoURI.GrantRead(fn, nil)
 	}
+
+	// The sweep that finishes the rating-summary changes a crash or a
+	// timeout left owed (services/reviews): the function runs it at every
+	// cold start, and this schedule runs it on warm stages too.
+	awsevents.NewRule(stack, jsii.String("ReviewsSweep"), &awsevents.RuleProps{
+		RuleName:    jsii.String(props.Stage.Name("reviews-sweep")),
+		Description: jsii.String("finishes owed rating-summary changes of " + props.Stage.Name(RoleReviews)),
+		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(reviewsSweepMinutes))),
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns.byRole[RoleReviews], &awseventstargets.LambdaFunctionProps{
+			Event:         awsevents.RuleTargetInput_FromObject(map[string]any{"action": "sweep"}),
+			RetryAttempts: jsii.Number(0), // the next run is minutes away and does the same work
+		})},
+	})
 	return fns
 }
 

@@ -235,7 +235,7 @@ func TestFunctionEnvironments(t *testing.T) {
 		quartet.RoleCatalog:        catalog,
 		quartet.RoleCatalogMigrate: catalog,
 		quartet.RoleAccounts:       {"DATABASE_URL_SECRET", "REQUEST_BUDGET", "SIGNING_KEYS_SECRET", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
-		quartet.RoleOrders:         {"CATALOG_API_URL", "ORDERS_TABLE", "REQUEST_BUDGET"},
+		quartet.RoleOrders:         {"CATALOG_API_URL", "ORDERS_CLAIM_LEASE", "ORDERS_TABLE", "REQUEST_BUDGET"},
 		quartet.RoleReviews:        reviews,
 		quartet.RoleReviewsMigrate: reviews,
 	}
@@ -618,6 +618,34 @@ func TestNewStackRefusesBadProps(t *testing.T) {
 	} {
 		if _, err := quartet.Template(p); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestReviewsSweepSchedule: the sweep that repairs owed rating-summary
+// changes runs on a schedule, invoking the reviews function with the
+// payload its cmd/lambda routes to the sweep.
+func TestReviewsSweepSchedule(t *testing.T) {
+	s := synthesize(t, "dev", quartet.EnginePostgres)
+	rules := resources(s, "AWS::Events::Rule")
+	if len(rules) != 1 {
+		t.Fatalf("%d event rules, want the reviews sweep only", len(rules))
+	}
+	for _, r := range rules {
+		p := props(r)
+		if got := p["ScheduleExpression"]; got != "rate(5 minutes)" {
+			t.Errorf("ScheduleExpression %v, want rate(5 minutes)", got)
+		}
+		targets, _ := p["Targets"].([]any)
+		if len(targets) != 1 {
+			t.Fatalf("targets %v, want one", targets)
+		}
+		target := targets[0].(map[string]any)
+		if got := target["Input"]; got != `{"action":"sweep"}` {
+			t.Errorf("Input %v, want the sweep action", got)
+		}
+		if arn := fmt.Sprint(target["Arn"]); !strings.Contains(arn, "Reviews") || strings.Contains(arn, "Migrate") {
+			t.Errorf("target %s, want the reviews function", arn)
 		}
 	}
 }
