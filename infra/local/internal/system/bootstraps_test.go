@@ -160,12 +160,17 @@ func startSystem(t *testing.T) (runningSystem, string) {
 	if os.Getenv(pgtest.EnvURL) != "" {
 		external.PostgresURL = pgtest.External(t)
 	}
-	dataDir := t.TempDir()
 	// The embedded PostgreSQL runs as an unprivileged user when the tests
-	// run as root, and must reach its data below.
-	if err := os.Chmod(dataDir, 0o755); err != nil {
+	// run as root, and must reach its data below: not under t.TempDir,
+	// whose parent only the owner may enter.
+	dataDir, err := os.MkdirTemp("", "quartet-bootstraps-")
+	if err == nil {
+		err = os.Chmod(dataDir, 0o755)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { os.RemoveAll(dataDir) })
 	ctx := t.Context()
 	sys, err := system.Start(ctx, system.Config{DataDir: dataDir, External: external, GatewayURL: srv.URL})
 	if err != nil {
