@@ -1,0 +1,164 @@
+package quartet
+
+import (
+	"maps"
+	"path/filepath"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// RoleMetadata is the template metadata key that names a function's role
+// (RoleCatalog, …) on its AWS::Lambda::Function resource; FunctionEnvironments
+// finds the functions by it.
+const RoleMetadata = "quartet:role"
+
+// functionSpec is how one function is sized. Memory buys CPU on Lambda
+// (1769 MB is one vCPU): accounts hashes passwords with Argon2id, so it
+// gets the most; the others mostly wait on their store. The timeout is
+// well above the ~2 s store budget of a request and under API Gateway's
+// 30 s integration limit; migrations get minutes.
+type functionSpec struct {
+	memory  float64 // MB
+	timeout awscdk.Duration
+	inVPC   bool
+	desc    string
+}
+
+var functionSpecs = map[string]functionSpec{
+	RoleCatalog:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), inVPC: true, desc: "catalog context API"},
+	RoleAccounts:       {memory: 1024, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "accounts context API and token issuer"},
+	RoleOrders:         {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "orders context API"},
+	RoleReviews:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "reviews context API"},
+	RoleCatalogMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(5)), inVPC: true, desc: "catalog schema migrations, run on every deploy"},
+	RoleReviewsMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(2)), desc: "reviews indexes, run on every deploy"},
+}
+
+// functions is the stage's Lambda functions by role.
+type functions struct {
+	byRole map[string]awslambda.Function
+	logs   map[string]awslogs.LogGroup
+}
+
+func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
+	fns := &functions{byRole: map[string]awslambda.Function{}, logs: map[string]awslogs.LogGroup{}}
+	for _, role := range Roles {
+		fns.add(stack, props, d, role)
+	}
+
+	catalogEnv := map[string]*string{
+		"CATALOG_DB_ENGINE": jsii.String(props.CatalogEngine),
+		"DATABASE_URL":      d.catalogDatabaseURL(),
+		"DATABASE_IAM_AUTH": jsii.String("true"),
+	}
+	for _, role := range []string{RoleCatalog, RoleCatalogMigrate} {
+		fn := fns.byRole[role]
+		for _, k := range slices.Sorted(maps.Keys(catalogEnv)) { // a stable template
+			fn.AddEnvironment(jsii.String(k), catalogEnv[k], nil)
+		}
+		d.proxy.GrantConnect(fn, jsii.String(d.dbUser))
+	}
+
+	accounts := fns.byRole[RoleAccounts]
+	accounts.AddEnvironment(jsii.String("DATABASE_URL_SECRET"), d.accountsDB.SecretName(), nil)
+	accounts.AddEnvironment(jsii.String("SIGNING_KEYS_SECRET"), d.signing.SecretName(), nil)
+	accounts.AddEnvironment(jsii.String("TOKEN_AUDIENCE"), jsii.String(Audience), nil)
+	d.accountsDB.GrantRead(accounts, nil)
+	d.signing.GrantRead(accounts, nil)
+
+	orders := fns.byRole[RoleOrders]
+	orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
+	d.table.GrantReadWriteData(orders)
+
+	for _, role := range []string{RoleReviews, RoleReviewsMigrate} {
+		fn := fns.byRole[role]
+		fn.AddEnvironment(jsii.String("MONGODB_URI_SECRET"), d.mongoURI.SecretName(), nil)
+		fn.AddEnvironment(jsii.String("MONGODB_DATABASE"), jsii.String("reviews"), nil)
+		d.mongoURI.GrantRead(fn, nil)
+	}
+	return fns
+}
+
+// add creates the function of role with its own log group and an
+// execution role that may write to that log group and nothing else yet.
+func (fns *functions) add(stack awscdk.Stack, props Props, d *data, role string) {
+	s := props.Stage
+	spec := functionSpecs[role]
+	id := pascal(role)
+	logGroup := awslogs.NewLogGroup(stack, jsii.String(id+"Logs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/lambda/" + s.Name(role)),
+		Retention:     logRetention(s),
+		RemovalPolicy: removalPolicy(s),
+	})
+	execRole := awsiam.NewRole(stack, jsii.String(id+"Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("execution role of " + s.Name(role)),
+	})
+	execRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   &[]*string{jsii.String("logs:CreateLogStream"), jsii.String("logs:PutLogEvents")},
+		Resources: &[]*string{logGroup.LogGroupArn()},
+	}))
+	fp := &awslambda.FunctionProps{
+		FunctionName:  jsii.String(s.Name(role)),
+		Description:   jsii.String(spec.desc),
+		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:  awslambda.Architecture_ARM_64(),
+		Handler:       jsii.String("bootstrap"),
+		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(props.BinDir, role)), nil),
+		MemorySize:    jsii.Number(spec.memory),
+		Timeout:       spec.timeout,
+		Tracing:       awslambda.Tracing_ACTIVE,
+		LogGroup:      logGroup,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		Role:          execRole,
+	}
+	if role == RoleCatalog { // the database's connection budget (data.go)
+		fp.ReservedConcurrentExecutions = jsii.Number(d.dbSizing.catalogConcurrency)
+	}
+	if spec.inVPC {
+		fp.Vpc = d.vpc
+		fp.VpcSubnets = &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
+		fp.SecurityGroups = &[]awsec2.ISecurityGroup{d.catalogSG}
+		// Lambda's own elastic network interfaces in the VPC. These EC2
+		// actions take no resource-level permissions (the Describe ones) or
+		// name interfaces that do not exist yet: AWS's managed
+		// AWSLambdaVPCAccessExecutionRole grants the same on "*".
+		execRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: &[]*string{
+				jsii.String("ec2:CreateNetworkInterface"), jsii.String("ec2:DescribeNetworkInterfaces"),
+				jsii.String("ec2:DescribeSubnets"), jsii.String("ec2:DeleteNetworkInterface"),
+				jsii.String("ec2:AssignPrivateIpAddresses"), jsii.String("ec2:UnassignPrivateIpAddresses"),
+			},
+			Resources: &[]*string{jsii.String("*")},
+		}))
+	}
+	fn := awslambda.NewFunction(stack, jsii.String(id), fp)
+	fn.Node().DefaultChild().(awslambda.CfnFunction).AddMetadata(jsii.String(RoleMetadata), role)
+	suppressFunctionRole(execRole, spec.inVPC)
+	fns.byRole[role] = fn
+	fns.logs[role] = logGroup
+}
+
+// pascal turns "catalog-migrate" into "CatalogMigrate", for construct ids.
+func pascal(s string) string {
+	out := make([]byte, 0, len(s))
+	up := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			up = true
+			continue
+		case up && c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		up = false
+		out = append(out, c)
+	}
+	return string(out)
+}
