@@ -461,7 +461,11 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, Invocati
 		return nil, inv, fmt.Errorf("lambdarie: invoke: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return body, inv, fmt.Errorf("%w: the emulator answered %s: %s", ErrFunction, resp.Status, body)
+		why := string(body)
+		if resp.StatusCode == http.StatusBadGateway && len(body) == 0 {
+			why = "the bootstrap exited during init or the invoke; its output is in Options.Log"
+		}
+		return body, inv, fmt.Errorf("%w: the emulator answered %s: %s", ErrFunction, resp.Status, why)
 	}
 	// The emulator prints REPORT before it answers; the line may still be
 	// in the pipe.
