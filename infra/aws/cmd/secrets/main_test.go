@@ -31,7 +31,9 @@ func (s *secretsManager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		_ = json.NewEncoder(w).Encode(map[string]string{"__type": typ, "message": typ})
 	}
-	arn := func(name string) string { return "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + name + "-AbCdEf" }
+	arn := func(name string) string {
+		return "arn:aws:secretsmanager:eu-west-1:123456789012:secret:" + name + "-AbCdEf"
+	}
 	switch r.Header.Get("X-Amz-Target") {
 	case "secretsmanager.DescribeSecret":
 		if _, ok := s.secrets[in.SecretId]; !ok {
