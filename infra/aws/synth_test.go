@@ -51,6 +51,9 @@ func synthesize(t *testing.T, stage, engine string) *synth {
 	for _, m := range *assertions.Annotations_FromStack(stack).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 		s.nagErrs = append(s.nagErrs, finding(m))
 	}
+	for _, m := range *assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		s.nagErrs = append(s.nagErrs, "warning "+finding(m))
+	}
 	cache[key] = s
 	return s
 }

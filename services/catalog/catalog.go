@@ -14,11 +14,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
+	"example.com/quartet/packages/awsconfig"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
 	"example.com/quartet/services/catalog/internal/postgres"
+	"example.com/quartet/services/catalog/internal/rdsiam"
 	"example.com/quartet/services/catalog/internal/seed"
 )
 
@@ -42,11 +45,26 @@ type Config struct {
 	// whose parameters may set pool_max_conns, statement_timeout and
 	// lock_timeout. For mysql, a go-sql-driver DSN
 	// (user:pass@tcp(host:3306)/catalog?tls=true) or a mysql:// URL.
+	//
+	// Behind RDS Proxy (AWS), the PostgreSQL URL sets
+	// default_query_exec_mode=exec: pgx then sends every query as an
+	// unnamed extended-protocol statement and prepares no named statement,
+	// which would pin the client's session to one database connection and
+	// defeat the proxy's multiplexing. (simple_protocol would avoid pinning
+	// too, but interpolates parameters on the client.)
 	DatabaseURL string
+	// IAMAuth connects with an RDS IAM authentication token, signed for
+	// every new connection from the execution role's credentials, instead
+	// of a password in DatabaseURL: how the catalog functions reach RDS
+	// Proxy. Region is then required.
+	IAMAuth bool
+	// Region signs the IAM tokens (AWS_REGION, which Lambda sets).
+	Region string
 }
 
 // ConfigFromEnv reads the configuration from the environment:
-// CATALOG_DB_ENGINE (postgres, the default, or mysql) and DATABASE_URL.
+// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL, and
+// DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
 	if cfg.Engine == "" {
@@ -57,6 +75,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if cfg.DatabaseURL == "" {
 		return Config{}, errors.New("DATABASE_URL is not set")
+	}
+	if v := getenv("DATABASE_IAM_AUTH"); v != "" {
+		iam, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("DATABASE_IAM_AUTH %q: want true or false", v)
+		}
+		cfg.IAMAuth = iam
+	}
+	if cfg.IAMAuth {
+		if cfg.Region = getenv("AWS_REGION"); cfg.Region == "" {
+			return Config{}, errors.New("DATABASE_IAM_AUTH is true but AWS_REGION is not set")
+		}
 	}
 	return cfg, nil
 }
@@ -98,9 +128,21 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 // openDatabase opens the store of cfg.Engine. Neither engine contacts the
 // server before the first request.
 func openDatabase(ctx context.Context, cfg Config) (database, error) {
+	var password func(ctx context.Context, host string, port int, user string) (string, error)
+	if cfg.IAMAuth {
+		signer, err := newSigner(ctx, cfg.Region)
+		if err != nil {
+			return database{}, err
+		}
+		password = signer.Token
+	}
 	switch cfg.Engine {
 	case "", EnginePostgres:
-		pool, err := postgres.NewPool(ctx, cfg.DatabaseURL)
+		var opts []postgres.Option
+		if password != nil {
+			opts = append(opts, postgres.WithPassword(password))
+		}
+		pool, err := postgres.NewPool(ctx, cfg.DatabaseURL, opts...)
 		if err != nil {
 			return database{}, err
 		}
@@ -110,7 +152,11 @@ func openDatabase(ctx context.Context, cfg Config) (database, error) {
 			close:   pool.Close,
 		}, nil
 	case EngineMySQL:
-		db, err := mysql.Open(cfg.DatabaseURL)
+		var passwords []mysql.PasswordFunc
+		if password != nil {
+			passwords = append(passwords, password)
+		}
+		db, err := mysql.Open(cfg.DatabaseURL, passwords...)
 		if err != nil {
 			return database{}, err
 		}
@@ -121,6 +167,16 @@ func openDatabase(ctx context.Context, cfg Config) (database, error) {
 		}, nil
 	}
 	return database{}, checkEngine(cfg.Engine)
+}
+
+// newSigner signs IAM tokens with the credentials of the environment: the
+// execution role's in Lambda. Loading them contacts nothing.
+func newSigner(ctx context.Context, region string) (rdsiam.Signer, error) {
+	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: region})
+	if err != nil {
+		return rdsiam.Signer{}, fmt.Errorf("catalog IAM auth: %w", err)
+	}
+	return rdsiam.Signer{Region: region, Credentials: awsCfg.Credentials}, nil
 }
 
 // Handler returns the context's HTTP handler.

@@ -29,6 +29,10 @@ func TestConfigFromEnv(t *testing.T) {
 		{"mysql", map[string]string{"CATALOG_DB_ENGINE": "mysql", "DATABASE_URL": "u@tcp(db:3306)/catalog"}, catalog.EngineMySQL, ""},
 		{"unknown engine", map[string]string{"CATALOG_DB_ENGINE": "oracle", "DATABASE_URL": "x"}, "", `CATALOG_DB_ENGINE: unknown database engine "oracle"`},
 		{"no URL", map[string]string{"CATALOG_DB_ENGINE": "mysql"}, "", "DATABASE_URL is not set"},
+		{"IAM auth", map[string]string{"DATABASE_URL": "postgres://catalog@proxy/catalog", "DATABASE_IAM_AUTH": "true", "AWS_REGION": "eu-west-1"}, catalog.EnginePostgres, ""},
+		{"IAM auth off", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "false"}, catalog.EnginePostgres, ""},
+		{"IAM auth without region", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "true"}, "", "AWS_REGION is not set"},
+		{"IAM auth not a bool", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "yes please"}, "", `DATABASE_IAM_AUTH "yes please"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := catalog.ConfigFromEnv(func(k string) string { return tt.env[k] })
@@ -40,6 +44,9 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatalf("ConfigFromEnv: %v", err)
+			}
+			if wantIAM := tt.env["DATABASE_IAM_AUTH"] == "true"; cfg.IAMAuth != wantIAM || cfg.Region != tt.env["AWS_REGION"] && wantIAM {
+				t.Errorf("ConfigFromEnv = %+v, want IAMAuth %v and region %q", cfg, wantIAM, tt.env["AWS_REGION"])
 			}
 			if cfg.Engine != tt.wantEngine || cfg.DatabaseURL != tt.env["DATABASE_URL"] {
 				t.Errorf("ConfigFromEnv = %+v, want engine %q and the DATABASE_URL", cfg, tt.wantEngine)

@@ -5,6 +5,7 @@ go 1.26
 require (
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/apitest v0.0.0
+	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
@@ -16,6 +17,9 @@ require (
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/feature/rds/auth v1.7.12
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -24,6 +28,18 @@ require (
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
+	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dolthub/flatbuffers/v23 v23.3.3-dh.2 // indirect
 	github.com/dolthub/go-icu-regex v0.0.0-20250327004329-6799764f2dad // indirect
@@ -75,6 +91,7 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg

@@ -40,16 +40,29 @@ type Config struct {
 	// MongoURI is a mongodb:// or mongodb+srv:// connection string. Driver
 	// options such as maxPoolSize or timeoutMS may be given in it.
 	MongoURI string
+	// MongoURISecret, instead of MongoURI, is the name or ARN of the
+	// Secrets Manager secret whose SecretString is the URI (in AWS:
+	// quartet/<stage>/reviews/mongodb-uri). New reads it once, through
+	// ReadSecret.
+	MongoURISecret string
+	// ReadSecret reads a secret's SecretString; it must be set when
+	// MongoURISecret is.
+	ReadSecret func(ctx context.Context, id string) (string, error)
 	// Database is the database holding the context's collections.
 	Database string
 }
 
-// ConfigFromEnv reads the configuration from the environment: MONGODB_URI
-// (required) and MONGODB_DATABASE (default "reviews").
+// ConfigFromEnv reads the configuration from the environment: exactly one
+// of MONGODB_URI (the URI) and MONGODB_URI_SECRET (the Secrets Manager
+// secret holding it: AWS), and MONGODB_DATABASE (default "reviews"). With
+// MONGODB_URI_SECRET the caller sets Config.ReadSecret.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{MongoURI: getenv("MONGODB_URI"), Database: getenv("MONGODB_DATABASE")}
-	if cfg.MongoURI == "" {
-		return Config{}, errors.New("MONGODB_URI is not set")
+	cfg := Config{MongoURI: getenv("MONGODB_URI"), MongoURISecret: getenv("MONGODB_URI_SECRET"), Database: getenv("MONGODB_DATABASE")}
+	switch {
+	case cfg.MongoURI == "" && cfg.MongoURISecret == "":
+		return Config{}, errors.New("neither MONGODB_URI nor MONGODB_URI_SECRET is set; set one")
+	case cfg.MongoURI != "" && cfg.MongoURISecret != "":
+		return Config{}, errors.New("MONGODB_URI and MONGODB_URI_SECRET are both set; set only one")
 	}
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
@@ -62,6 +75,9 @@ func (c Config) LogValue() slog.Value {
 	uri := "(unparsable)"
 	if u, err := url.Parse(c.MongoURI); err == nil {
 		uri = u.Redacted()
+	}
+	if c.MongoURISecret != "" {
+		return slog.GroupValue(slog.String("mongo_uri_secret", c.MongoURISecret), slog.String("database", c.Database))
 	}
 	return slog.GroupValue(slog.String("mongo_uri", uri), slog.String("database", c.Database))
 }
@@ -84,6 +100,19 @@ type App struct {
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
+	}
+	if cfg.MongoURISecret != "" {
+		if cfg.MongoURI != "" {
+			return nil, errors.New("reviews: set MongoURI or MongoURISecret, not both")
+		}
+		if cfg.ReadSecret == nil {
+			return nil, errors.New("reviews: MongoURISecret is set but ReadSecret is nil")
+		}
+		uri, err := cfg.ReadSecret(ctx, cfg.MongoURISecret)
+		if err != nil {
+			return nil, fmt.Errorf("reviews database: %w", err)
+		}
+		cfg.MongoURI = uri
 	}
 	client, err := mongostore.Connect(ctx, cfg.MongoURI)
 	if err != nil {

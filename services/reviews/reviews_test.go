@@ -3,6 +3,7 @@ package reviews_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -180,4 +181,40 @@ func BenchmarkGetRating(b *testing.B) {
 			return err
 		}},
 	)
+}
+
+func TestConfigFromEnvSecret(t *testing.T) {
+	env := map[string]string{"MONGODB_URI_SECRET": "quartet/dev/reviews/mongodb-uri"}
+	cfg, err := reviews.ConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil || cfg.MongoURISecret != env["MONGODB_URI_SECRET"] || cfg.MongoURI != "" {
+		t.Errorf("ConfigFromEnv = %+v, %v; want the secret's name", cfg, err)
+	}
+	if got := fmt.Sprint(cfg.LogValue()); !strings.Contains(got, "quartet/dev/reviews/mongodb-uri") {
+		t.Errorf("LogValue %s does not name the secret", got)
+	}
+	env["MONGODB_URI"] = "mongodb://db.example/"
+	if _, err := reviews.ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
+		t.Error("ConfigFromEnv with both MONGODB_URI and MONGODB_URI_SECRET succeeded")
+	}
+}
+
+// New reads the secret before it connects, and fails on a secret it cannot read.
+func TestNewReadsTheSecretOnce(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	cfg := reviews.Config{MongoURISecret: "quartet/dev/reviews/mongodb-uri"}
+	if _, err := reviews.New(t.Context(), cfg, logger); err == nil || !strings.Contains(err.Error(), "ReadSecret") {
+		t.Errorf("New without ReadSecret: %v", err)
+	}
+	var reads []string
+	denied := errors.New("AccessDeniedException")
+	cfg.ReadSecret = func(_ context.Context, id string) (string, error) {
+		reads = append(reads, id)
+		return "", denied
+	}
+	if _, err := reviews.New(t.Context(), cfg, logger); !errors.Is(err, denied) {
+		t.Errorf("New with an unreadable secret: %v, want %v", err, denied)
+	}
+	if len(reads) != 1 || reads[0] != cfg.MongoURISecret {
+		t.Errorf("secrets read: %v", reads)
+	}
 }

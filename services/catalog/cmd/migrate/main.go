@@ -3,6 +3,12 @@
 // `make dev`), never on a Lambda cold start.
 //
 //	DATABASE_URL=postgres://... go run ./services/catalog/cmd/migrate [-seed]
+//
+// Built as a Lambda bootstrap (make build: bin/catalog-migrate), it is the
+// AWS stack's migration function: run by the Lambda runtime
+// (AWS_LAMBDA_RUNTIME_API is set), it connects once and migrates on every
+// invocation, which the deploy's trigger makes; an error fails the
+// invocation, and so the deploy.
 package main
 
 import (
@@ -13,6 +19,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+
+	"github.com/aws/aws-lambda-go/lambda"
 
 	"example.com/quartet/services/catalog"
 )
@@ -42,15 +50,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer app.Close()
-	if err := app.Migrate(ctx); err != nil {
-		return err
-	}
-	logger.Info("catalog schema is up to date")
-	if *withSeed {
-		if err := app.Seed(ctx); err != nil {
-			return err
+	migrate := func(ctx context.Context) error {
+		if err := app.Migrate(ctx); err != nil {
+			return fmt.Errorf("catalog migrations: %w", err)
 		}
-		logger.Info("catalog demo data loaded")
+		logger.Info("catalog schema is up to date")
+		if *withSeed {
+			if err := app.Seed(ctx); err != nil {
+				return fmt.Errorf("catalog demo data: %w", err)
+			}
+			logger.Info("catalog demo data loaded")
+		}
+		return nil
 	}
-	return nil
+	if getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.StartWithOptions(migrate, lambda.WithContext(ctx))
+		return nil
+	}
+	return migrate(ctx)
 }

@@ -19,6 +19,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net"
+	"strconv"
 	"time"
 
 	driver "github.com/go-sql-driver/mysql"
@@ -31,10 +33,35 @@ import (
 // timed for Lambda by mysqlx: at most 2 connections, 5 s to connect, 10 s
 // to read or write. Times are read and written in UTC, to the microsecond.
 // It does not connect: the first statement does.
-func Open(dsn string) (*sql.DB, error) {
+//
+// With a password function, each new connection gets its password from it
+// (an IAM authentication token for RDS Proxy) instead of the DSN; the DSN
+// must then allow cleartext passwords over TLS, as RDS IAM auth requires.
+func Open(dsn string, password ...PasswordFunc) (*sql.DB, error) {
 	cfg, err := mysqlx.ParseDSN(dsn)
 	if err != nil {
 		return nil, err
+	}
+	for _, pw := range password {
+		if !cfg.AllowCleartextPasswords || cfg.TLS == nil {
+			return nil, fmt.Errorf("mysql: a token password needs tls=true and allowCleartextPasswords=true in the DSN")
+		}
+		if err := cfg.Apply(driver.BeforeConnect(func(ctx context.Context, c *driver.Config) error {
+			host, port, err := net.SplitHostPort(c.Addr)
+			if err != nil {
+				return fmt.Errorf("mysql password: address %q: %w", c.Addr, err)
+			}
+			n, err := strconv.Atoi(port)
+			if err != nil {
+				return fmt.Errorf("mysql password: port %q: %w", port, err)
+			}
+			if c.Passwd, err = pw(ctx, host, n, c.User); err != nil {
+				return fmt.Errorf("mysql password: %w", err)
+			}
+			return nil
+		})); err != nil {
+			return nil, fmt.Errorf("mysql: %w", err)
+		}
 	}
 	// UPDATE reports the rows it matched, not only those it changed, so
 	// that saving an unchanged product is not mistaken for a lost race.
@@ -46,6 +73,9 @@ func Open(dsn string) (*sql.DB, error) {
 	}
 	return mysqlx.OpenConfig(cfg)
 }
+
+// PasswordFunc returns the password with which user connects to host:port.
+type PasswordFunc func(ctx context.Context, host string, port int, user string) (string, error)
 
 // migrations holds the schema changes, applied in the order of their file
 // names (001_name.sql, 002_name.sql, …).

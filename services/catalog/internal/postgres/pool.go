@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -33,7 +34,10 @@ const (
 //
 // Connections are opened on first use, so NewPool does not contact the
 // server; call Ping on the pool to check it.
-func NewPool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+//
+// With WithPassword, each new connection gets its password from a function
+// (an IAM authentication token for RDS Proxy) instead of the DSN.
+func NewPool(ctx context.Context, dsn string, opts ...Option) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx redacts the password from parse errors.
@@ -54,9 +58,34 @@ func NewPool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	if _, ok := params["lock_timeout"]; !ok {
 		params["lock_timeout"] = defaultLockTimeout
 	}
+	for _, opt := range opts {
+		opt(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return pool, nil
+}
+
+// Option changes how NewPool connects.
+type Option func(*pgxpool.Config)
+
+// PasswordFunc returns the password with which user connects to host:port.
+type PasswordFunc func(ctx context.Context, host string, port int, user string) (string, error)
+
+// WithPassword makes every new connection ask password for its password
+// just before it connects: RDS IAM tokens live 15 minutes, connections
+// longer.
+func WithPassword(password PasswordFunc) Option {
+	return func(cfg *pgxpool.Config) {
+		cfg.BeforeConnect = func(ctx context.Context, cc *pgx.ConnConfig) error {
+			pw, err := password(ctx, cc.Host, int(cc.Port), cc.User)
+			if err != nil {
+				return fmt.Errorf("postgres password: %w", err)
+			}
+			cc.Password = pw
+			return nil
+		}
+	}
 }

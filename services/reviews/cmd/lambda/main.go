@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"os"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/reviews"
+	"example.com/quartet/services/reviews/internal/awssecret"
 )
 
 func main() {
@@ -28,6 +30,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	cfg, err := reviews.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.MongoURISecret != "" { // region and credentials: the execution role's
+		if cfg.ReadSecret, err = awssecret.Reader(ctx, awsconfig.Options{}); err != nil {
+			return err
+		}
 	}
 	logger.Info("starting", "config", cfg)
 	app, err := reviews.New(ctx, cfg, logger)

@@ -2,6 +2,12 @@
 // explicit deploy step (and in `make dev`), never on a Lambda cold start.
 //
 //	MONGODB_URI=mongodb://... go run ./services/reviews/cmd/migrate
+//
+// Built as a Lambda bootstrap (make build: bin/reviews-migrate), it is the
+// AWS stack's index function: run by the Lambda runtime
+// (AWS_LAMBDA_RUNTIME_API is set), it connects once and creates the
+// indexes on every invocation, which the deploy's trigger makes; an error
+// fails the invocation, and so the deploy.
 package main
 
 import (
@@ -12,7 +18,11 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/services/reviews"
+	"example.com/quartet/services/reviews/internal/awssecret"
 )
 
 func main() {
@@ -29,15 +39,27 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if cfg.MongoURISecret != "" { // region and credentials: the environment's
+		if cfg.ReadSecret, err = awssecret.Reader(ctx, awsconfig.Options{}); err != nil {
+			return err
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 	app, err := reviews.New(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer app.Close()
-	if err := app.Migrate(ctx); err != nil {
-		return err
+	migrate := func(ctx context.Context) error {
+		if err := app.Migrate(ctx); err != nil {
+			return fmt.Errorf("reviews indexes: %w", err)
+		}
+		logger.Info("reviews indexes are up to date", "config", cfg)
+		return nil
 	}
-	logger.Info("reviews indexes are up to date", "config", cfg)
-	return nil
+	if getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.StartWithOptions(migrate, lambda.WithContext(ctx))
+		return nil
+	}
+	return migrate(ctx)
 }
