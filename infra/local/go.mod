@@ -5,13 +5,10 @@ go 1.26.0
 require (
 	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
-	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
-	example.com/quartet/packages/lambdarie v0.0.0
-	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
@@ -32,7 +29,6 @@ require (
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
 	example.com/quartet/packages/problem v0.0.0 // indirect
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
-	example.com/quartet/packages/testenv v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
