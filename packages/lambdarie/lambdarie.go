@@ -54,8 +54,9 @@ import (
 // aws-lambda-rie binary; when it is empty, Emulator builds the pinned one.
 const EnvEmulator = "AWS_LAMBDA_RIE"
 
-// BuildFlags are the flags of `make build` after `go build`: static, no RPC
-// runtime, reproducible paths, no symbol tables.
+// buildFlags are the flags of `make build` after `go build`: no RPC
+// runtime, reproducible paths, no symbol tables (CGO_ENABLED=0 is in the
+// environment).
 var buildFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}
 
 // Build compiles the main package in dir (a directory, such as
@@ -148,9 +149,9 @@ func goCommand(tb testing.TB) string {
 
 // RuntimeEnv returns the variables the Lambda service sets for a function
 // of the provided.al2023 runtime that the emulator does not set itself,
-// with credentials that cannot reach AWS and the region us-east-1. The
-// emulator adds the rest (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME,
-// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_FUNCTION_VERSION,
+// with credentials that cannot reach AWS, the region us-east-1 and 1024 MB
+// of memory. The emulator adds the rest (AWS_LAMBDA_RUNTIME_API,
+// AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
 // AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, _HANDLER).
 func RuntimeEnv() map[string]string {
 	return map[string]string{
