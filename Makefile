@@ -129,6 +129,7 @@ deploy: stage cdk-deps build db-branch secrets
 destroy: stage cdk-deps build
 	@case "$(STAGE)" in prod|staging) echo "$(STAGE) keeps its data: destroy it by hand (docs/deploy.md)"; exit 1;; esac
 	$(CDK) destroy $(CDK_FLAGS) $(if $(FORCE),--force)
+	go run ./infra/aws/cmd/secrets -stage $(STAGE) -delete
 	$(MAKE) db-branch-delete STAGE=$(STAGE)
 
 ## secrets: the stage's signing key (generated once) and reviews' MongoDB URI

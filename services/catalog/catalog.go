@@ -16,7 +16,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"example.com/quartet/packages/awsconfig"
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -60,11 +61,16 @@ type Config struct {
 	IAMAuth bool
 	// Region signs the IAM tokens (AWS_REGION, which Lambda sets).
 	Region string
+	// Credentials sign the IAM tokens: ConfigFromEnv reads them from the
+	// variables Lambda sets for the execution role (AWS_ACCESS_KEY_ID, …).
+	Credentials aws.CredentialsProvider
 }
 
 // ConfigFromEnv reads the configuration from the environment:
 // CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL, and
-// DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION).
+// DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION and
+// the execution role's credentials, AWS_ACCESS_KEY_ID and friends, which
+// Lambda sets).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
 	if cfg.Engine == "" {
@@ -87,6 +93,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if cfg.Region = getenv("AWS_REGION"); cfg.Region == "" {
 			return Config{}, errors.New("DATABASE_IAM_AUTH is true but AWS_REGION is not set")
 		}
+		cfg.Credentials = rdsiam.EnvCredentials(getenv)
 	}
 	return cfg, nil
 }
@@ -130,11 +137,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 func openDatabase(ctx context.Context, cfg Config) (database, error) {
 	var password func(ctx context.Context, host string, port int, user string) (string, error)
 	if cfg.IAMAuth {
-		signer, err := newSigner(ctx, cfg.Region)
-		if err != nil {
-			return database{}, err
+		if cfg.Region == "" || cfg.Credentials == nil {
+			return database{}, errors.New("IAM auth needs Config.Region and Config.Credentials")
 		}
-		password = signer.Token
+		password = rdsiam.Signer{Region: cfg.Region, Credentials: cfg.Credentials}.Token
 	}
 	switch cfg.Engine {
 	case "", EnginePostgres:
@@ -167,16 +173,6 @@ func openDatabase(ctx context.Context, cfg Config) (database, error) {
 		}, nil
 	}
 	return database{}, checkEngine(cfg.Engine)
-}
-
-// newSigner signs IAM tokens with the credentials of the environment: the
-// execution role's in Lambda. Loading them contacts nothing.
-func newSigner(ctx context.Context, region string) (rdsiam.Signer, error) {
-	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: region})
-	if err != nil {
-		return rdsiam.Signer{}, fmt.Errorf("catalog IAM auth: %w", err)
-	}
-	return rdsiam.Signer{Region: region, Credentials: awsCfg.Credentials}, nil
 }
 
 // Handler returns the context's HTTP handler.

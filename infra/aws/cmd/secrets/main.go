@@ -10,6 +10,10 @@
 //   - quartet/<stage>/accounts/database-url: only checked; make db-branch
 //     (services/accounts/cmd/pscale) writes it.
 //
+// With -delete (make destroy) it deletes the first two at once, without a
+// recovery window, so that the stage's name can be used again; it refuses
+// prod and staging, which keep their data.
+//
 // Region and credentials come from the environment (AWS_REGION,
 // AWS_PROFILE, …); -endpoint points at a stand-in in tests.
 package main
@@ -49,12 +53,14 @@ type Client interface {
 	DescribeSecret(context.Context, *secretsmanager.DescribeSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DescribeSecretOutput, error)
 	CreateSecret(context.Context, *secretsmanager.CreateSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.CreateSecretOutput, error)
 	PutSecretValue(context.Context, *secretsmanager.PutSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error)
+	DeleteSecret(context.Context, *secretsmanager.DeleteSecretInput, ...func(*secretsmanager.Options)) (*secretsmanager.DeleteSecretOutput, error)
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("secrets", flag.ContinueOnError)
 	stageName := fs.String("stage", "", "the stage (dev, staging, prod, pr-123, …)")
 	endpoint := fs.String("endpoint", "", "Secrets Manager endpoint (a stand-in); empty means AWS")
+	del := fs.Bool("delete", false, "delete the stage's signing keys and MongoDB URI (make destroy)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,7 +72,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	return prepare(ctx, secretsmanager.NewFromConfig(cfg), stage, getenv("MONGODB_URI"), stdout)
+	client := secretsmanager.NewFromConfig(cfg)
+	if *del {
+		return remove(ctx, client, stage, stdout)
+	}
+	return prepare(ctx, client, stage, getenv("MONGODB_URI"), stdout)
+}
+
+// remove deletes the secrets prepare creates; a missing one is no error.
+func remove(ctx context.Context, client Client, stage quartet.Stage, stdout io.Writer) error {
+	if stage.Durable() {
+		return fmt.Errorf("%s keeps its data: delete its secrets by hand (docs/deploy.md)", stage)
+	}
+	for _, name := range []string{stage.SecretName("accounts", "signing-keys"), stage.SecretName("reviews", "mongodb-uri")} {
+		_, err := client.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: aws.String(name), ForceDeleteWithoutRecovery: aws.Bool(true)})
+		if _, ok := errors.AsType[*types.ResourceNotFoundException](err); ok {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("delete %s: %w", name, err)
+		}
+		fmt.Fprintf(stdout, "%s: deleted\n", name)
+	}
+	return nil
 }
 
 func prepare(ctx context.Context, client Client, stage quartet.Stage, mongoURI string, stdout io.Writer) error {

@@ -55,6 +55,13 @@ func (s *secretsManager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.secrets[in.SecretId] = append(s.secrets[in.SecretId], in.SecretString)
 		_ = json.NewEncoder(w).Encode(map[string]any{"ARN": arn(in.SecretId), "Name": in.SecretId, "VersionId": "v2"})
+	case "secretsmanager.DeleteSecret":
+		if _, ok := s.secrets[in.SecretId]; !ok {
+			fail("ResourceNotFoundException")
+			return
+		}
+		delete(s.secrets, in.SecretId)
+		_ = json.NewEncoder(w).Encode(map[string]any{"ARN": arn(in.SecretId), "Name": in.SecretId})
 	default:
 		fail("InvalidRequestException")
 	}
@@ -113,5 +120,25 @@ func TestSecrets(t *testing.T) {
 
 	if err := run(t.Context(), []string{"-stage", "Bad_Stage", "-endpoint", srv.URL}, getenv, io.Discard); err == nil {
 		t.Error("an invalid stage was accepted")
+	}
+
+	// make destroy: the two secrets go, the DSN is cmd/pscale's to delete;
+	// twice is fine; prod is refused.
+	for range 2 {
+		if err := run(t.Context(), append(args, "-delete"), getenv, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := sm.secrets["quartet/pr-7/accounts/signing-keys"]; ok {
+		t.Error("signing keys not deleted")
+	}
+	if _, ok := sm.secrets["quartet/pr-7/reviews/mongodb-uri"]; ok {
+		t.Error("mongodb uri not deleted")
+	}
+	if _, ok := sm.secrets["quartet/pr-7/accounts/database-url"]; !ok {
+		t.Error("the DSN was deleted: cmd/pscale owns it")
+	}
+	if err := run(t.Context(), []string{"-stage", "prod", "-endpoint", srv.URL, "-delete"}, getenv, io.Discard); err == nil {
+		t.Error("deleting prod's secrets was accepted")
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/reviews"
 	"example.com/quartet/services/reviews/internal/awssecret"
@@ -32,7 +31,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	if cfg.MongoURISecret != "" { // region and credentials: the execution role's
-		if cfg.ReadSecret, err = awssecret.Reader(ctx, awsconfig.Options{}); err != nil {
+		if cfg.ReadSecret, err = awssecret.Reader(awssecret.Options{Getenv: getenv}); err != nil {
 			return err
 		}
 	}

@@ -20,7 +20,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/services/reviews"
 	"example.com/quartet/services/reviews/internal/awssecret"
 )
@@ -40,7 +39,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	if cfg.MongoURISecret != "" { // region and credentials: the environment's
-		if cfg.ReadSecret, err = awssecret.Reader(ctx, awsconfig.Options{}); err != nil {
+		if cfg.ReadSecret, err = awssecret.Reader(awssecret.Options{Getenv: getenv}); err != nil {
 			return err
 		}
 	}

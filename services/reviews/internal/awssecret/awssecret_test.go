@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/services/reviews/internal/awssecret"
 )
 
@@ -37,7 +36,7 @@ func secretsManager(t *testing.T, secrets map[string]string) *httptest.Server {
 
 func TestReader(t *testing.T) {
 	srv := secretsManager(t, map[string]string{"quartet/dev/reviews/mongodb-uri": "mongodb+srv://u:p@cluster.example.net/", "empty": ""})
-	read, err := awssecret.Reader(t.Context(), awsconfig.Options{Endpoint: srv.URL})
+	read, err := awssecret.Reader(awssecret.Options{Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,5 +49,20 @@ func TestReader(t *testing.T) {
 	}
 	if _, err := read(t.Context(), "empty"); err == nil {
 		t.Error("empty secret: no error")
+	}
+}
+
+func TestReaderNeedsRegionAndCredentials(t *testing.T) {
+	if _, err := awssecret.Reader(awssecret.Options{Getenv: func(string) string { return "" }}); err == nil {
+		t.Error("no error without AWS_REGION")
+	}
+	env := map[string]string{"AWS_REGION": "eu-west-1"}
+	read, err := awssecret.Reader(awssecret.Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No credentials: the call fails before it leaves the process.
+	if _, err := read(t.Context(), "quartet/dev/reviews/mongodb-uri"); err == nil || !strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID") {
+		t.Errorf("read without credentials: %v", err)
 	}
 }
