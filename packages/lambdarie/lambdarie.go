@@ -153,8 +153,16 @@ func goCommand(tb testing.TB) string {
 // of memory. The emulator adds the rest (AWS_LAMBDA_RUNTIME_API,
 // AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
 // AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, _HANDLER).
+//
+// One guard is not Lambda's: HTTP(S)_PROXY names a closed loopback port
+// and NO_PROXY exempts loopback, so an HTTP client that ignores the
+// stand-in it was pointed at (an AWS SDK client without its endpoint)
+// fails at once instead of reaching AWS.
 func RuntimeEnv() map[string]string {
 	return map[string]string{
+		"HTTPS_PROXY":                     unreachableProxy,
+		"HTTP_PROXY":                      unreachableProxy,
+		"NO_PROXY":                        "127.0.0.1,localhost,::1",
 		"AWS_REGION":                      "us-east-1",
 		"AWS_DEFAULT_REGION":              "us-east-1",
 		"AWS_ACCESS_KEY_ID":               "lambdarie",
@@ -170,6 +178,10 @@ func RuntimeEnv() map[string]string {
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
 	}
 }
+
+// unreachableProxy is a proxy on the discard port of loopback, where
+// nothing listens.
+const unreachableProxy = "http://127.0.0.1:9"
 
 // Options configure Start.
 type Options struct {

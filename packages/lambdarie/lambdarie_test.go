@@ -63,6 +63,9 @@ func TestFunction(t *testing.T) {
 				t.Errorf("%s is not set; the runtime sets it", name)
 			}
 		}
+		if got.Env["HTTPS_PROXY"] == "" || !strings.Contains(got.Env["NO_PROXY"], "127.0.0.1") {
+			t.Errorf("HTTPS_PROXY %q, NO_PROXY %q: want the guard that keeps requests off the network", got.Env["HTTPS_PROXY"], got.Env["NO_PROXY"])
+		}
 		if api := got.Env["AWS_LAMBDA_RUNTIME_API"]; strings.HasSuffix(api, ":9001") {
 			t.Errorf("AWS_LAMBDA_RUNTIME_API = %s, the emulator's fixed default", api)
 		}
