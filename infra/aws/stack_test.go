@@ -506,13 +506,13 @@ func TestWebDistribution(t *testing.T) {
 	check(t, func() {
 		s.template.HasResourceProperties(jsii.String("AWS::CloudFront::Distribution"), map[string]any{
 			"DistributionConfig": assertions.Match_ObjectLike(&map[string]any{
-				"CacheBehaviors": []any{assertions.Match_ObjectLike(&map[string]any{
+				"CacheBehaviors": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 					"PathPattern":           "/v1/*",
 					"CachePolicyId":         cachingDisabled,
 					"OriginRequestPolicyId": allViewerExceptHost,
 					"AllowedMethods":        assertions.Match_ArrayWith(&[]any{"PATCH", "POST", "DELETE"}),
 					"FunctionAssociations":  assertions.Match_Absent(),
-				})},
+				})}),
 				"DefaultCacheBehavior": assertions.Match_ObjectLike(&map[string]any{
 					"FunctionAssociations": []any{assertions.Match_ObjectLike(&map[string]any{"EventType": "viewer-request"})},
 					"ViewerProtocolPolicy": "redirect-to-https",
@@ -536,6 +536,42 @@ func TestWebDistribution(t *testing.T) {
 			}),
 		})
 	})
+}
+
+// Every API route is reachable through the distribution: its path falls
+// under one of the API behaviours, never under the web's default one
+// (where the SPA rewrite would turn /.well-known/openid-configuration
+// into index.html and the authorizer could not find the keys).
+func TestEveryRouteHasAnAPIBehaviour(t *testing.T) {
+	routes, err := quartet.ContextRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := synthesize(t, "dev", quartet.EnginePostgres)
+	var patterns []string
+	for _, d := range resources(s, "AWS::CloudFront::Distribution") {
+		cfg := props(d)["DistributionConfig"].(map[string]any)
+		for _, b := range cfg["CacheBehaviors"].([]any) {
+			b := b.(map[string]any)
+			if b["CachePolicyId"] != "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" || b["FunctionAssociations"] != nil {
+				t.Errorf("behaviour %v: want the API's (uncached, no rewrite)", b["PathPattern"])
+			}
+			patterns = append(patterns, b["PathPattern"].(string))
+		}
+	}
+	for _, rs := range routes {
+		for _, r := range rs {
+			ok := false
+			for _, p := range patterns {
+				if strings.HasPrefix(r.Path, strings.TrimSuffix(p, "*")) {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Errorf("%s: no API behaviour in %v", r.Key(), patterns)
+			}
+		}
+	}
 }
 
 func TestOperations(t *testing.T) {

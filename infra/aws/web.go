@@ -32,6 +32,13 @@ const spaRewrite = `function handler(event) {
   return request;
 }`
 
+// APIPathPatterns are the distribution's behaviours that go to the HTTP
+// API: the API itself, and accounts' OpenID discovery document and JWKS,
+// which API Gateway's JWT authorizer fetches under the issuer (the
+// distribution's URL). Every route of the OpenAPI documents falls under
+// one of them (a test checks it).
+var APIPathPatterns = []string{"/v1/*", "/.well-known/*"}
+
 // webBucket is the private bucket of the web app's files.
 func newWebBucket(stack awscdk.Stack, s Stage) awss3.Bucket {
 	return awss3.NewBucket(stack, jsii.String("WebBucket"), &awss3.BucketProps{
@@ -51,8 +58,9 @@ type distribution struct {
 }
 
 // newDistribution serves the web app from the bucket (origin access
-// control) and forwards /v1/* to the HTTP API, uncached, with every viewer
-// header but Host (so Authorization reaches the JWT authorizer).
+// control) and forwards APIPathPatterns to the HTTP API, uncached, with
+// every viewer header but Host (so Authorization reaches the JWT
+// authorizer).
 func newDistribution(stack awscdk.Stack, props Props, bucket awss3.Bucket, api *httpAPI) *distribution {
 	s := props.Stage
 	spa := awscloudfront.NewFunction(stack, jsii.String("SpaRewrite"), &awscloudfront.FunctionProps{
@@ -80,6 +88,9 @@ func newDistribution(stack awscdk.Stack, props Props, bucket awss3.Bucket, api *
 			},
 		},
 	})
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(api.domain(), &awscloudfrontorigins.HttpOriginProps{
+		ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+	})
 	dist := awscloudfront.NewDistribution(stack, jsii.String("Web"), &awscloudfront.DistributionProps{
 		Comment:           jsii.String(s.Name("web")),
 		DefaultRootObject: jsii.String("index.html"),
@@ -94,19 +105,16 @@ func newDistribution(stack awscdk.Stack, props Props, bucket awss3.Bucket, api *
 				Function: spa, EventType: awscloudfront.FunctionEventType_VIEWER_REQUEST,
 			}},
 		},
-		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
-			"/v1/*": {
-				Origin: awscloudfrontorigins.NewHttpOrigin(api.domain(), &awscloudfrontorigins.HttpOriginProps{
-					ProtocolPolicy: awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
-				}),
-				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
-				AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
-				CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
-				OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
-				ResponseHeadersPolicy: headers,
-			},
-		},
 	})
+	for _, pattern := range APIPathPatterns { // in order: a stable template
+		dist.AddBehavior(jsii.String(pattern), apiOrigin, &awscloudfront.AddBehaviorOptions{
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
+			AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+			OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+			ResponseHeadersPolicy: headers,
+		})
+	}
 	source := awss3deployment.Source_Data(jsii.String("index.html"), jsii.String(placeholderPage), nil)
 	if _, err := os.Stat(filepath.Join(props.WebDir, "index.html")); props.WebDir != "" && err == nil {
 		source = awss3deployment.Source_Asset(jsii.String(props.WebDir), nil)
