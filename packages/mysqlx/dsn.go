@@ -136,7 +136,7 @@ func OpenConfig(cfg *mysql.Config) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mysql: %w", err)
 	}
-	db := sql.OpenDB(connector)
+	db := sql.OpenDB(classifyingConnector{connector})
 	db.SetMaxOpenConns(MaxOpenConns)
 	db.SetMaxIdleConns(MaxOpenConns)
 	db.SetConnMaxLifetime(ConnMaxLifetime)

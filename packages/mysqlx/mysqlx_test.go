@@ -1,6 +1,10 @@
 package mysqlx_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -8,6 +12,9 @@ import (
 
 	"example.com/quartet/packages/mysqltest"
 	"example.com/quartet/packages/mysqlx"
+	"example.com/quartet/packages/unavailable"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 func TestParseDSN(t *testing.T) {
@@ -86,5 +93,55 @@ func TestMigrate(t *testing.T) {
 	}
 	if migrations != 2 || rows != 1 {
 		t.Errorf("%d migrations recorded and %d rows in a, want 2 and 1", migrations, rows)
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"duplicate", &mysql.MySQLError{Number: mysqlx.ErrDuplicateEntry}, false},
+		{"too many connections", &mysql.MySQLError{Number: mysqlx.ErrTooManyConnections}, true},
+		{"lock wait timeout", fmt.Errorf("update: %w", &mysql.MySQLError{Number: mysqlx.ErrLockWaitTimeout}), true},
+		{"statement timeout", &mysql.MySQLError{Number: mysqlx.ErrStatementTimeout}, true},
+		{"connection killed", &mysql.MySQLError{Number: mysqlx.ErrConnectionKilled}, true},
+		{"invalid connection", fmt.Errorf("select: %w", mysql.ErrInvalidConn), true},
+		{"deadline", context.DeadlineExceeded, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mysqlx.Unavailable(tt.err); got != tt.want {
+				t.Errorf("Unavailable(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+			classified := mysqlx.Classify(tt.err)
+			if got := unavailable.Is(classified); got != tt.want {
+				t.Errorf("unavailable.Is(Classify(%v)) = %v, want %v", tt.err, got, tt.want)
+			}
+			if tt.err != nil && !errors.Is(classified, tt.err) {
+				t.Errorf("Classify(%v) no longer matches it", tt.err)
+			}
+		})
+	}
+}
+
+// TestRefusedIsUnavailable opens a pool to a port nobody listens on: the
+// first statement fails fast, as unavailable.
+func TestRefusedIsUnavailable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	db, err := mysqlx.Open("root@tcp(" + addr + ")/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.PingContext(t.Context())
+	if !unavailable.Is(err) {
+		t.Errorf("ping of a refused port: %v, want it unavailable", err)
 	}
 }

@@ -64,12 +64,15 @@ func Backoff(ctx context.Context, attempt int) error {
 // InTx runs fn in a transaction and commits it, retrying the whole
 // transaction a few times when it ends in a deadlock or lock wait timeout.
 // fn may therefore run more than once, and must not keep state between
-// runs. fn's own errors are returned as they are, and roll back.
+// runs. fn's own errors are returned as they are, and roll back. Retries
+// stop when ctx ends (the request budget); the error of a server that is
+// unavailable or too slow, a lock wait timeout after the last attempt
+// included, is marked for a 503 (Classify).
 func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := tryTx(ctx, db, fn)
 		if !IsRetryable(err) || attempt+1 == maxTxAttempts {
-			return err
+			return Classify(err)
 		}
 		if err := Backoff(ctx, attempt); err != nil {
 			return err

@@ -1,6 +1,10 @@
 package problem_test
 
 import (
+	"bytes"
+	"log/slog"
+	"strings"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +14,7 @@ import (
 	"testing"
 
 	"example.com/quartet/packages/problem"
+	"example.com/quartet/packages/unavailable"
 )
 
 var errNotFound = errors.New("product not found")
@@ -60,5 +65,77 @@ func TestResponderError(t *testing.T) {
 		Instance: "/v1/products/p1", RequestID: "req-1"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("body = %+v, want %+v", got, want)
+	}
+}
+
+func TestResponderUnavailable(t *testing.T) {
+	var logs bytes.Buffer
+	rs := problem.Responder{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	w := httptest.NewRecorder()
+	rs.Error(w, httptest.NewRequest("GET", "/v1/products", nil), fmt.Errorf("query: %w", context.DeadlineExceeded))
+
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("status = %d, want 503", w.Code)
+	}
+	if got := w.Header().Get("Retry-After"); got != unavailable.RetryAfterHeader {
+		t.Errorf("Retry-After = %q, want %q", got, unavailable.RetryAfterHeader)
+	}
+	if strings.Contains(w.Body.String(), "deadline") {
+		t.Errorf("the 503 shows its cause: %s", w.Body)
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "deadline exceeded") {
+		t.Errorf("log = %q, want a WARN line with the cause", logs.String())
+	}
+
+	// A 503 from the table (another context is down) gets Retry-After too,
+	// unless the handler chose one.
+	errDown := errors.New("catalog is down")
+	rs.Table = problem.Table{{Err: errDown, Status: http.StatusServiceUnavailable}}
+	w = httptest.NewRecorder()
+	rs.Error(w, httptest.NewRequest("GET", "/v1/cart", nil), errDown)
+	if w.Code != 503 || w.Header().Get("Retry-After") != unavailable.RetryAfterHeader {
+		t.Errorf("table 503: status %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	w = httptest.NewRecorder()
+	w.Header().Set("Retry-After", "7")
+	rs.Error(w, httptest.NewRequest("GET", "/v1/cart", nil), errDown)
+	if got := w.Header().Get("Retry-After"); got != "7" {
+		t.Errorf("Retry-After = %q, want the handler's 7", got)
+	}
+}
+
+func TestResponderClientClosed(t *testing.T) {
+	var logs bytes.Buffer
+	rs := problem.Responder{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the caller hung up
+	r := httptest.NewRequestWithContext(ctx, "GET", "/v1/products", nil)
+	w := httptest.NewRecorder()
+	rs.Error(w, r, fmt.Errorf("query: %w", context.Canceled))
+
+	if w.Code != problem.StatusClientClosedRequest {
+		t.Errorf("status = %d, want 499", w.Code)
+	}
+	if out := logs.String(); !strings.Contains(out, "level=INFO") || strings.Contains(out, "level=ERROR") {
+		t.Errorf("log = %q, want INFO and no ERROR", out)
+	}
+
+	// The budget ends a request's context with DeadlineExceeded: a 503,
+	// not a hang-up.
+	logs.Reset()
+	ctx, cancel = context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	w = httptest.NewRecorder()
+	rs.Error(w, httptest.NewRequestWithContext(ctx, "GET", "/v1/products", nil), ctx.Err())
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("after the deadline: status %d, want 503", w.Code)
+	}
+
+	// A canceled context inside the server, with the request still there,
+	// is a bug.
+	w = httptest.NewRecorder()
+	rs.Error(w, httptest.NewRequest("GET", "/v1/products", nil), context.Canceled)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("internal cancel: status %d, log %q; want 500 at ERROR", w.Code, logs.String())
 	}
 }

@@ -24,9 +24,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/mysqlx"
 	domain "example.com/quartet/services/accounts/internal/accounts"
 	"example.com/quartet/services/accounts/internal/awssecrets"
@@ -122,6 +124,9 @@ type Config struct {
 	// Secrets reads the secrets named by DatabaseURLSecret and
 	// SigningKeysSecret; it must be set when either is (see NeedsSecrets).
 	Secrets SecretsGetter
+	// RequestBudget bounds the time of one request, its store work
+	// included (budget.Handler); zero means budget.Default (2 s).
+	RequestBudget time.Duration
 }
 
 // NeedsSecrets reports whether the configuration names a Secrets Manager
@@ -162,7 +167,8 @@ func (c Config) LogValue() slog.Value {
 //   - the signing keys, exactly one of SIGNING_KEYS_SECRET (the ARN or name
 //     of the Secrets Manager secret holding the PEM blocks: AWS),
 //     SIGNING_KEYS (the PEM blocks themselves, current key first) and
-//     SIGNING_KEY_DIR (a key generated once into that directory: local).
+//     SIGNING_KEY_DIR (a key generated once into that directory: local);
+//   - REQUEST_BUDGET, a duration (budget.Default when unset).
 //
 // With a *_SECRET variable the caller sets Config.Secrets (NeedsSecrets).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -189,6 +195,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.Keys = KeysFromPEM([]byte(pem))
 	} else {
 		cfg.Keys = KeysInDir(getenv("SIGNING_KEY_DIR"))
+	}
+	if d, err := budget.FromEnv(getenv); err != nil {
+		problems = append(problems, err)
+	} else {
+		cfg.RequestBudget = d
 	}
 	if err := errors.Join(problems...); err != nil {
 		return Config{}, err
@@ -260,7 +271,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	service := domain.NewService(mysql.NewStore(db), password.Hasher{Params: password.DefaultParams})
 	issuer := token.Issuer{Issuer: cfg.Issuer, Audience: cfg.Audience, Keys: keySet}
-	return &App{db: db, service: service, handler: httpapi.New(service, issuer, logger)}, nil
+	return &App{db: db, service: service, handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, issuer, logger))}, nil
 }
 
 // Handler returns the context's HTTP handler.

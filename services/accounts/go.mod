@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
@@ -71,6 +72,7 @@ require (
 	example.com/quartet/packages/apitest v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0-00010101000000-000000000000
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
@@ -111,3 +113,7 @@ replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

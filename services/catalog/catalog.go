@@ -17,7 +17,9 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"time"
 
+	"example.com/quartet/packages/budget"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -64,13 +66,16 @@ type Config struct {
 	// Credentials sign the IAM tokens: ConfigFromEnv reads them from the
 	// variables Lambda sets for the execution role (AWS_ACCESS_KEY_ID, …).
 	Credentials aws.CredentialsProvider
+	// RequestBudget bounds the time of one request, its store work
+	// included (budget.Handler); zero means budget.Default (2 s).
+	RequestBudget time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment:
-// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL, and
+// CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL,
 // DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION and
 // the execution role's credentials, AWS_ACCESS_KEY_ID and friends, which
-// Lambda sets).
+// Lambda sets) and REQUEST_BUDGET (a duration, budget.Default when unset).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
 	if cfg.Engine == "" {
@@ -95,6 +100,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		cfg.Credentials = rdsiam.EnvCredentials(getenv)
 	}
+	d, err := budget.FromEnv(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.RequestBudget = d
 	return cfg, nil
 }
 
@@ -129,7 +139,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("catalog database: %w", err)
 	}
 	service := domain.NewService(db.store)
-	return &App{db: db, service: service, handler: httpapi.New(service, logger)}, nil
+	return &App{db: db, service: service, handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger))}, nil
 }
 
 // openDatabase opens the store of cfg.Engine. Neither engine contacts the

@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/mysqltest"
 	"example.com/quartet/packages/pgtest"
 	"example.com/quartet/services/catalog"
@@ -33,6 +35,8 @@ func TestConfigFromEnv(t *testing.T) {
 		{"IAM auth off", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "false"}, catalog.EnginePostgres, ""},
 		{"IAM auth without region", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "true"}, "", "AWS_REGION is not set"},
 		{"IAM auth not a bool", map[string]string{"DATABASE_URL": "postgres://db", "DATABASE_IAM_AUTH": "yes please"}, "", `DATABASE_IAM_AUTH "yes please"`},
+		{"budget", map[string]string{"DATABASE_URL": "postgres://db", "REQUEST_BUDGET": "1500ms"}, catalog.EnginePostgres, ""},
+		{"bad budget", map[string]string{"DATABASE_URL": "postgres://db", "REQUEST_BUDGET": "2"}, "", "REQUEST_BUDGET: want a positive duration"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := catalog.ConfigFromEnv(func(k string) string { return tt.env[k] })
@@ -50,6 +54,13 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			if cfg.Engine != tt.wantEngine || cfg.DatabaseURL != tt.env["DATABASE_URL"] {
 				t.Errorf("ConfigFromEnv = %+v, want engine %q and the DATABASE_URL", cfg, tt.wantEngine)
+			}
+			wantBudget := budget.Default
+			if v := tt.env["REQUEST_BUDGET"]; v != "" {
+				wantBudget, _ = time.ParseDuration(v)
+			}
+			if cfg.RequestBudget != wantBudget {
+				t.Errorf("RequestBudget = %v, want %v", cfg.RequestBudget, wantBudget)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ require (
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
@@ -56,6 +57,7 @@ require (
 
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/testenv v0.0.0 // indirect
@@ -99,3 +101,7 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

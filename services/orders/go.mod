@@ -10,6 +10,7 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue v1.21.21
@@ -27,6 +28,7 @@ require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/awsconfig v0.0.0
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
@@ -69,3 +71,7 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"example.com/quartet/packages/budget"
 	"example.com/quartet/services/orders/internal/catalogclient"
 	"example.com/quartet/services/orders/internal/dynamo"
 	"example.com/quartet/services/orders/internal/httpapi"
@@ -44,10 +46,14 @@ type Config struct {
 	// "https://shop.example.com"; orders reads products at
 	// {CatalogAPIURL}/v1/products/{id}.
 	CatalogAPIURL string
+	// RequestBudget bounds the time of one request, its store work
+	// included (budget.Handler); zero means budget.Default (2 s).
+	RequestBudget time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment:
-// DYNAMODB_ENDPOINT, AWS_REGION, ORDERS_TABLE and CATALOG_API_URL (required).
+// DYNAMODB_ENDPOINT, AWS_REGION, ORDERS_TABLE, CATALOG_API_URL (required)
+// and REQUEST_BUDGET (a duration, budget.Default when unset).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
@@ -58,6 +64,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cfg.CatalogAPIURL == "" {
 		return Config{}, errors.New("CATALOG_API_URL is not set")
 	}
+	d, err := budget.FromEnv(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.RequestBudget = d
 	return cfg, nil
 }
 
@@ -86,7 +97,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	service := domain.NewService(dynamo.NewStore(client, cfg.TableName), catalog)
 	return &App{
 		cfg:     cfg,
-		handler: httpapi.New(service, logger),
+		handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger)),
 		migrate: func(ctx context.Context) error { return dynamo.CreateTable(ctx, client, cfg.TableName) },
 	}, nil
 }

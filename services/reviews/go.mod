@@ -18,6 +18,8 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
+require example.com/quartet/packages/unavailable v0.0.0
+
 require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
@@ -27,6 +29,7 @@ require (
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
@@ -117,3 +120,7 @@ replace example.com/quartet/packages/validation => ../../packages/validation
 replace example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 
 replace example.com/quartet/packages/etag => ../../packages/etag
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+
+replace example.com/quartet/packages/budget => ../../packages/budget

@@ -21,6 +21,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"example.com/quartet/packages/budget"
 	"example.com/quartet/services/reviews/internal/httpapi"
 	mongostore "example.com/quartet/services/reviews/internal/mongo"
 	domain "example.com/quartet/services/reviews/internal/reviews"
@@ -50,11 +51,15 @@ type Config struct {
 	ReadSecret func(ctx context.Context, id string) (string, error)
 	// Database is the database holding the context's collections.
 	Database string
+	// RequestBudget bounds the time of one request, its store work
+	// included (budget.Handler); zero means budget.Default (2 s).
+	RequestBudget time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment: exactly one
 // of MONGODB_URI (the URI) and MONGODB_URI_SECRET (the Secrets Manager
-// secret holding it: AWS), and MONGODB_DATABASE (default "reviews"). With
+// secret holding it: AWS), MONGODB_DATABASE (default "reviews") and
+// REQUEST_BUDGET (a duration, budget.Default when unset). With
 // MONGODB_URI_SECRET the caller sets Config.ReadSecret.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{MongoURI: getenv("MONGODB_URI"), MongoURISecret: getenv("MONGODB_URI_SECRET"), Database: getenv("MONGODB_DATABASE")}
@@ -67,6 +72,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
 	}
+	d, err := budget.FromEnv(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.RequestBudget = d
 	return cfg, nil
 }
 
@@ -132,7 +142,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		client:  client,
 		db:      db,
 		store:   store,
-		handler: httpapi.New(domain.NewService(store), logger),
+		handler: budget.Handler(cfg.RequestBudget, httpapi.New(domain.NewService(store), logger)),
 	}, nil
 }
 

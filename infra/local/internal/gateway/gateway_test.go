@@ -723,11 +723,12 @@ func TestRequestLog(t *testing.T) {
 func TestWebApp(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"index.html":       "<html>app</html>",
-		"assets/app.js":    "console.log('app')",
-		"docs/index.html":  "<html>docs</html>",
-		".env":             "SECRET=1",
-		"assets/.hidden/x": "hidden",
+		"index.html":           "<html>app</html>",
+		"assets/app.js":        "console.log('app')",
+		"docs/index.html":      "<html>docs</html>",
+		"openapi/catalog.yaml": "openapi: 3.0.3",
+		".env":                 "SECRET=1",
+		"assets/.hidden/x":     "hidden",
 	}
 	for name, content := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
@@ -740,21 +741,29 @@ func TestWebApp(t *testing.T) {
 	}
 	f := newFixture(t, dir)
 
+	const (
+		immutable = "public, max-age=31536000, immutable"
+		revalid   = "no-cache"
+	)
 	tests := []struct {
 		method, path string
 		wantStatus   int
 		wantBody     string
+		wantCache    string // "" for no Cache-Control header
 	}{
-		{http.MethodGet, "/", 200, "<html>app</html>"},
-		{http.MethodGet, "/assets/app.js", 200, "console.log('app')"},
-		{http.MethodGet, "/products/42", 200, "<html>app</html>"},
-		{http.MethodGet, "/assets/", 200, "<html>app</html>"}, // no directory listings
-		{http.MethodGet, "/docs/", 200, "<html>docs</html>"},
-		{http.MethodGet, "/.env", 404, `{"message":"Not Found"}`},
-		{http.MethodGet, "/assets/.hidden/x", 404, `{"message":"Not Found"}`},
-		{http.MethodPost, "/products/42", 404, `{"message":"Not Found"}`},
-		{http.MethodGet, "/v1/unknown", 404, `{"message":"Not Found"}`},
-		{http.MethodGet, "/v1/things/1", 200, ""}, // routes win over the web app
+		{http.MethodGet, "/", 200, "<html>app</html>", revalid},
+		{http.MethodGet, "/assets/app.js", 200, "console.log('app')", immutable},
+		{http.MethodGet, "/openapi/catalog.yaml", 200, "openapi: 3.0.3", revalid},
+		{http.MethodGet, "/products/42", 200, "<html>app</html>", revalid},
+		{http.MethodHead, "/products/42", 200, "", revalid},
+		{http.MethodGet, "/assets/", 200, "<html>app</html>", revalid}, // no directory listings
+		{http.MethodGet, "/assets/missing.js", 200, "<html>app</html>", revalid},
+		{http.MethodGet, "/docs/", 200, "<html>docs</html>", revalid},
+		{http.MethodGet, "/.env", 404, `{"message":"Not Found"}`, ""},
+		{http.MethodGet, "/assets/.hidden/x", 404, `{"message":"Not Found"}`, ""},
+		{http.MethodPost, "/products/42", 404, `{"message":"Not Found"}`, ""},
+		{http.MethodGet, "/v1/unknown", 404, `{"message":"Not Found"}`, ""},
+		{http.MethodGet, "/v1/things/1", 200, "", ""}, // routes win over the web app
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -764,6 +773,9 @@ func TestWebApp(t *testing.T) {
 			}
 			if tt.wantBody != "" && string(body) != tt.wantBody {
 				t.Errorf("body = %q, want %q", body, tt.wantBody)
+			}
+			if got := resp.Header.Get("Cache-Control"); got != tt.wantCache {
+				t.Errorf("Cache-Control = %q, want %q", got, tt.wantCache)
 			}
 		})
 	}

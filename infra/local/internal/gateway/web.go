@@ -8,6 +8,15 @@ import (
 	"strings"
 )
 
+// Cache-Control of the web app's files. Vite names the files under assets/
+// after their content, so a cached copy is never wrong; every other file
+// (index.html, which names the current assets, the OpenAPI documents, the
+// icon) is revalidated at every use, so a new build shows at once.
+const (
+	cacheImmutable   = "public, max-age=31536000, immutable"
+	cacheRevalidated = "no-cache"
+)
+
 // webApp serves the single-page app built into dir: files as they are, and
 // index.html for GET and HEAD requests of paths that match no file, so that
 // the app's client-side routes survive a reload. That is what the CloudFront
@@ -29,8 +38,14 @@ func webApp(dir string) http.Handler {
 			return
 		}
 		if !exists(fsys, name) {
+			w.Header().Set("Cache-Control", cacheRevalidated)
 			http.ServeFileFS(w, r, fsys, "index.html")
 			return
+		}
+		if strings.HasPrefix(name, "assets/") {
+			w.Header().Set("Cache-Control", cacheImmutable)
+		} else {
+			w.Header().Set("Cache-Control", cacheRevalidated)
 		}
 		files.ServeHTTP(w, r)
 	})

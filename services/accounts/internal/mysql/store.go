@@ -112,7 +112,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		return accounts.ErrDuplicateEmail
 	}
 	if err != nil {
-		return fmt.Errorf("create account: %w", err)
+		return wrap("create account", err)
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func (s *Store) Customer(ctx context.Context, id string) (accounts.Customer, err
 	const q = `SELECT ` + customerColumns + ` FROM customers WHERE id = ?`
 	c, err := scanCustomer(s.db.QueryRowContext(ctx, q, id))
 	if err != nil && !errors.Is(err, accounts.ErrNotFound) {
-		return accounts.Customer{}, fmt.Errorf("read account: %w", err)
+		return accounts.Customer{}, wrap("read account", err)
 	}
 	return c, err
 }
@@ -132,7 +132,7 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (accounts.Cus
 	const q = `SELECT ` + customerColumns + ` FROM customers WHERE email_key = ?`
 	c, err := scanCustomer(s.db.QueryRowContext(ctx, q, accounts.EmailKey(email)))
 	if err != nil && !errors.Is(err, accounts.ErrNotFound) {
-		return accounts.Customer{}, fmt.Errorf("read account by email: %w", err)
+		return accounts.Customer{}, wrap("read account by email", err)
 	}
 	return c, err
 }
@@ -171,11 +171,11 @@ WHERE id = ? AND version = ?`
 		case mysqlx.IsRetryable(err):
 			// Read again below.
 		case err != nil:
-			return accounts.Customer{}, fmt.Errorf("update account: %w", err)
+			return accounts.Customer{}, wrap("update account", err)
 		default:
 			n, err := res.RowsAffected()
 			if err != nil {
-				return accounts.Customer{}, fmt.Errorf("update account: %w", err)
+				return accounts.Customer{}, wrap("update account", err)
 			}
 			if n == 1 {
 				return next, nil
@@ -268,19 +268,19 @@ func (s *Store) Addresses(ctx context.Context, customerID string) ([]accounts.Ad
 	const q = `SELECT ` + addressColumns + ` FROM addresses WHERE customer_id = ? ORDER BY id`
 	rows, err := s.db.QueryContext(ctx, q, customerID)
 	if err != nil {
-		return nil, fmt.Errorf("list addresses: %w", err)
+		return nil, wrap("list addresses", err)
 	}
 	defer rows.Close()
 	list := []accounts.Address{}
 	for rows.Next() {
 		a, err := scanAddress(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list addresses: %w", err)
+			return nil, wrap("list addresses", err)
 		}
 		list = append(list, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list addresses: %w", err)
+		return nil, wrap("list addresses", err)
 	}
 	return list, nil
 }
@@ -343,11 +343,11 @@ func (s *Store) DeleteAddress(ctx context.Context, customerID, id string) error 
 	const q = `DELETE FROM addresses WHERE customer_id = ? AND id = ?`
 	res, err := s.db.ExecContext(ctx, q, customerID, id)
 	if err != nil {
-		return fmt.Errorf("delete address: %w", err)
+		return wrap("delete address", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("delete address: %w", err)
+		return wrap("delete address", err)
 	}
 	if n == 0 {
 		return accounts.ErrAddressNotFound
@@ -367,11 +367,13 @@ func lockCustomer(ctx context.Context, tx *sql.Tx, id string) error {
 	return err
 }
 
-// wrap adds context to driver errors and leaves domain errors and the
-// update closures' errors as they are, so callers can match them.
+// wrap adds context to driver errors, marking those of a server that is
+// unavailable or too slow for a 503 (mysqlx.Classify), and leaves domain
+// errors and the update closures' errors as they are, so callers can match
+// them.
 func wrap(op string, err error) error {
 	if err == nil || mysqlx.ErrorNumber(err) == 0 {
-		return err
+		return mysqlx.Classify(err)
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	return fmt.Errorf("%s: %w", op, mysqlx.Classify(err))
 }

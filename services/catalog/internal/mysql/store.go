@@ -309,5 +309,5 @@ func storeError(what string, err error) error {
 			return catalog.ErrInsufficientStock
 		}
 	}
-	return fmt.Errorf("mysql: %s: %w", what, err)
+	return fmt.Errorf("mysql: %s: %w", what, mysqlx.Classify(err))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"example.com/quartet/packages/unavailable"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
 
@@ -243,6 +244,12 @@ func storeError(what string, err error) error {
 		case "23514 products_stock_check": // check_violation
 			return catalog.ErrInsufficientStock
 		}
+	}
+	// A connection that broke before the statement was sent ("conn
+	// closed" after a cut, a failed connect) is the server's unavailability,
+	// which unavailable.Is cannot tell from pgconn's own error types.
+	if pgconn.SafeToRetry(err) {
+		err = unavailable.Mark(err)
 	}
 	return fmt.Errorf("postgres: %s: %w", what, err)
 }

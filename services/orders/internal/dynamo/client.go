@@ -23,10 +23,19 @@ import (
 // validation, which minidyn does not support.
 type ClientConfig = awsconfig.Options
 
+// AttemptTimeout bounds one HTTP attempt of a DynamoDB call when the
+// configuration sets no Timeout: DynamoDB answers in milliseconds, so an
+// attempt stuck for a second is on a dead connection, and a second attempt
+// still fits in the request's budget.
+const AttemptTimeout = time.Second
+
 // NewClient returns a DynamoDB client. Build it once per process (in main,
 // before lambda.Start) and share it: it is safe for concurrent use and
 // keeps its connections alive.
 func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = AttemptTimeout
+	}
 	awsCfg, err := awsconfig.Load(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/budget
+
+go 1.26

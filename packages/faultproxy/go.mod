@@ -1,0 +1,3 @@
+module example.com/quartet/packages/faultproxy
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/unavailable
+
+go 1.26
