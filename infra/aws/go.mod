@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
@@ -15,6 +16,7 @@ require (
 	example.com/quartet/packages/problem v0.0.0 // indirect
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
+	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
@@ -187,3 +189,7 @@ replace (
 replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
 
 replace example.com/quartet/packages/lambdarie => ../../packages/lambdarie
+
+replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/unavailable => ../../packages/unavailable
