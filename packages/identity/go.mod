@@ -5,7 +5,6 @@ go 1.26
 require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2
 )
 
 replace example.com/quartet/packages/lambdahttp => ../lambdahttp

@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"example.com/quartet/packages/lambdahttp"
 )
 
 // Roles a token can carry in its "roles" claim.
@@ -41,7 +41,7 @@ func (c Caller) HasRole(role string) bool { return slices.Contains(c.Roles, role
 // FromContext returns the caller of the request whose context is ctx. It
 // returns ErrUnauthenticated when the request has no verified token.
 func FromContext(ctx context.Context) (Caller, error) {
-	rc, ok := core.GetAPIGatewayV2ContextFromContext(ctx)
+	rc, ok := lambdahttp.RequestContext(ctx)
 	if !ok || rc.Authorizer == nil || rc.Authorizer.JWT == nil {
 		return Caller{}, ErrUnauthenticated
 	}

@@ -3,14 +3,15 @@ module example.com/quartet/packages/requestlog
 go 1.26
 
 require (
+	example.com/quartet/packages/lambdahttp v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/problem v0.0.0
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2
 )
 
-require (
-	example.com/quartet/packages/unavailable v0.0.0 // indirect
-	github.com/aws/aws-lambda-go v1.41.0 // indirect
-)
+require github.com/aws/aws-lambda-go v1.55.1 // indirect
+
+replace example.com/quartet/packages/lambdahttp => ../lambdahttp
+
+require example.com/quartet/packages/unavailable v0.0.0 // indirect
 
 replace example.com/quartet/packages/problem => ../problem
 

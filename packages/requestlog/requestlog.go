@@ -12,7 +12,7 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"example.com/quartet/packages/lambdahttp"
 
 	"example.com/quartet/packages/problem"
 )
@@ -68,7 +68,7 @@ func Middleware(logger *slog.Logger, next http.Handler) http.Handler {
 }
 
 func requestID(r *http.Request) string {
-	if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && rc.RequestID != "" {
+	if rc, ok := lambdahttp.RequestContext(r.Context()); ok && rc.RequestID != "" {
 		return rc.RequestID
 	}
 	if id := r.Header.Get(Header); validID(id) {

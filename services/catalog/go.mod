@@ -62,7 +62,6 @@ require (
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0
-	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 // indirect
 	github.com/fergusstrange/embedded-postgres v1.34.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect

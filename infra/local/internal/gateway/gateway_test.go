@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/golang-jwt/jwt/v5"
 
 	"example.com/quartet/infra/local/internal/gateway"
@@ -98,7 +97,7 @@ func echo() http.Handler {
 			for _, c := range r.Cookies() {
 				e.Cookies = append(e.Cookies, c.Name+"="+c.Value)
 			}
-			if rc, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok {
+			if rc, ok := lambdahttp.RequestContext(r.Context()); ok {
 				e.HasGatewayContext = true
 				e.RouteKey = rc.RouteKey
 				e.RequestID = rc.RequestID

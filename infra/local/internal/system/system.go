@@ -195,6 +195,9 @@ type System struct {
 	Running []Store
 	// Contexts are the contexts' handlers, ready for gateway.New.
 	Contexts []gateway.Context
+	// Handlers are the same contexts' http.Handlers, in the same order,
+	// for serving them without the gateway (cmd/load compares the two).
+	Handlers []http.Handler
 
 	closers []func() error // in the order things were started
 }
@@ -235,11 +238,13 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 				return nil, fmt.Errorf("seed %s: %w", e.name, err)
 			}
 		}
+		h := a.Handler()
 		s.Contexts = append(s.Contexts, gateway.Context{
 			Name:    e.name,
 			Spec:    e.spec,
-			Handler: lambdahttp.Adapt(a.Handler()),
+			Handler: lambdahttp.Adapt(h),
 		})
+		s.Handlers = append(s.Handlers, h)
 	}
 	return s, nil
 }

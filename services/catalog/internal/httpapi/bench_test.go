@@ -32,7 +32,7 @@ import (
 //     through json.Unmarshal, lambdahttp.Adapt and the handler to the
 //     response marshalled to JSON.
 //
-// The table's full row shows full/raw (goal: at most 2.0) and, as its cost
+// The table's full row shows full/raw (goal: at most 1.5) and, as its cost
 // over direct, what the Lambda adapter adds per request.
 //
 // It runs on the server at $TEST_POSTGRES_URL if set, else on embedded
