@@ -5,10 +5,14 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+
+	"example.com/quartet/packages/pgtest"
 )
 
+// TestMain stops jsii's Node process and, through pgtest.Main, the
+// embedded PostgreSQL the Runtime Interface Emulator test may start.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Main(m)
 	jsii.Close()
 	os.Exit(code)
 }

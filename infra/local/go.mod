@@ -10,13 +10,14 @@ require (
 	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
-	example.com/quartet/packages/lambdarie v0.0.0
+	example.com/quartet/packages/lambdarie v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
 	example.com/quartet/services/reviews v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
+	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )

@@ -54,8 +54,9 @@ import (
 // aws-lambda-rie binary; when it is empty, Emulator builds the pinned one.
 const EnvEmulator = "AWS_LAMBDA_RIE"
 
-// BuildFlags are the flags of `make build` after `go build`: static, no RPC
-// runtime, reproducible paths, no symbol tables.
+// buildFlags are the flags of `make build` after `go build`: no RPC
+// runtime, reproducible paths, no symbol tables (CGO_ENABLED=0 is in the
+// environment).
 var buildFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}
 
 // Build compiles the main package in dir (a directory, such as
@@ -148,12 +149,20 @@ func goCommand(tb testing.TB) string {
 
 // RuntimeEnv returns the variables the Lambda service sets for a function
 // of the provided.al2023 runtime that the emulator does not set itself,
-// with credentials that cannot reach AWS and the region us-east-1. The
-// emulator adds the rest (AWS_LAMBDA_RUNTIME_API, AWS_LAMBDA_FUNCTION_NAME,
-// AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_FUNCTION_VERSION,
+// with credentials that cannot reach AWS, the region us-east-1 and 1024 MB
+// of memory. The emulator adds the rest (AWS_LAMBDA_RUNTIME_API,
+// AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_VERSION,
 // AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, _HANDLER).
+//
+// One guard is not Lambda's: HTTP(S)_PROXY names a closed loopback port
+// and NO_PROXY exempts loopback, so an HTTP client that ignores the
+// stand-in it was pointed at (an AWS SDK client without its endpoint)
+// fails at once instead of reaching AWS.
 func RuntimeEnv() map[string]string {
 	return map[string]string{
+		"HTTPS_PROXY":                     unreachableProxy,
+		"HTTP_PROXY":                      unreachableProxy,
+		"NO_PROXY":                        "127.0.0.1,localhost,::1",
 		"AWS_REGION":                      "us-east-1",
 		"AWS_DEFAULT_REGION":              "us-east-1",
 		"AWS_ACCESS_KEY_ID":               "lambdarie",
@@ -169,6 +178,10 @@ func RuntimeEnv() map[string]string {
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
 	}
 }
+
+// unreachableProxy is a proxy on the discard port of loopback, where
+// nothing listens.
+const unreachableProxy = "http://127.0.0.1:9"
 
 // Options configure Start.
 type Options struct {
@@ -461,7 +474,11 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, Invocati
 		return nil, inv, fmt.Errorf("lambdarie: invoke: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return body, inv, fmt.Errorf("%w: the emulator answered %s: %s", ErrFunction, resp.Status, body)
+		why := string(body)
+		if resp.StatusCode == http.StatusBadGateway && len(body) == 0 {
+			why = "the bootstrap exited during init or the invoke; its output is in Options.Log"
+		}
+		return body, inv, fmt.Errorf("%w: the emulator answered %s: %s", ErrFunction, resp.Status, why)
 	}
 	// The emulator prints REPORT before it answers; the line may still be
 	// in the pipe.

@@ -3,7 +3,10 @@ package lambdarie_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -20,11 +23,11 @@ type answer struct {
 func TestFunction(t *testing.T) {
 	t.Setenv("LAMBDARIE_TEST_LEAK", "from the test process")
 	bootstrap := lambdarie.Build(t, "testdata/echo")
-	var log strings.Builder
+	log := &syncBuilder{}
 	fn := lambdarie.Start(t, lambdarie.Options{
 		Bootstrap: bootstrap,
 		Env:       map[string]string{"GREETING": "hello", "AWS_REGION": "eu-west-3"},
-		Log:       &log,
+		Log:       log,
 	})
 	if _, err := fn.RSS(); err == nil {
 		t.Errorf("RSS before the first invoke succeeded; the bootstrap starts on the first invoke")
@@ -59,6 +62,9 @@ func TestFunction(t *testing.T) {
 			if got.Env[name] == "" {
 				t.Errorf("%s is not set; the runtime sets it", name)
 			}
+		}
+		if got.Env["HTTPS_PROXY"] == "" || !strings.Contains(got.Env["NO_PROXY"], "127.0.0.1") {
+			t.Errorf("HTTPS_PROXY %q, NO_PROXY %q: want the guard that keeps requests off the network", got.Env["HTTPS_PROXY"], got.Env["NO_PROXY"])
 		}
 		if api := got.Env["AWS_LAMBDA_RUNTIME_API"]; strings.HasSuffix(api, ":9001") {
 			t.Errorf("AWS_LAMBDA_RUNTIME_API = %s, the emulator's fixed default", api)
@@ -108,6 +114,44 @@ func TestFunction(t *testing.T) {
 			t.Errorf("InvokeHTTP of a crashing bootstrap = %v, want ErrFunction", err)
 		}
 	})
+}
+
+// A bootstrap that exits during init, as one whose configuration is
+// incomplete does: the invoke fails and the log says why.
+func TestInitFailure(t *testing.T) {
+	bootstrap := filepath.Join(t.TempDir(), "bootstrap")
+	if err := os.WriteFile(bootstrap, []byte("#!/bin/sh\necho 'MONGODB_URI is not set' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuilder{}
+	fn := lambdarie.Start(t, lambdarie.Options{Bootstrap: bootstrap, Log: out})
+	_, err := fn.InvokeHTTP(t.Context(), event("/", nil))
+	if !errors.Is(err, lambdarie.ErrFunction) {
+		t.Errorf("InvokeHTTP = %v, want ErrFunction", err)
+	}
+	fn.Close()
+	if !strings.Contains(out.String(), "MONGODB_URI is not set") {
+		t.Errorf("the log lacks the bootstrap's message:\n%s", out)
+	}
+}
+
+// syncBuilder is a strings.Builder safe for the emulator's writer and the
+// test.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestBuildFails(t *testing.T) {

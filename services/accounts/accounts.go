@@ -16,7 +16,7 @@ package accounts
 
 import (
 	"context"
-	"crypto/ed25519"
+	"crypto/rsa"
 	"database/sql"
 	_ "embed"
 	"errors"
@@ -49,15 +49,18 @@ var OpenAPI []byte
 // previous keys that still verify. In AWS KeysFromSecret reads them from
 // Secrets Manager; locally KeysInDir generates one once.
 type KeySource interface {
-	SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error)
+	SigningKeys(ctx context.Context) ([]*rsa.PrivateKey, error)
 }
 
-// KeysFromPEM is a KeySource of PKCS #8 Ed25519 "PRIVATE KEY" PEM blocks,
-// current key first.
+// KeysFromPEM is a KeySource of RSA private keys in PEM blocks (PKCS #8
+// "PRIVATE KEY" or PKCS #1 "RSA PRIVATE KEY", at least 2048 bits), current
+// key first. An Ed25519 key, from before tokens were RS256, is refused with
+// an error that says so.
 func KeysFromPEM(pem []byte) KeySource { return token.PEM(pem) }
 
-// KeysInDir is the local KeySource: a key generated on first use and kept
-// in dir (mode 0600), so tokens survive restarts.
+// KeysInDir is the local KeySource: an RSA key generated on first use and
+// kept in dir (mode 0600), so tokens survive restarts. An Ed25519 key an
+// earlier make dev left there is moved aside and replaced.
 func KeysInDir(dir string) KeySource { return token.Dir(dir) }
 
 // SecretsGetter reads a secret's value: the one AWS Secrets Manager call
@@ -73,7 +76,7 @@ var ErrSecretNotFound = awssecrets.ErrNotFound
 
 // KeysFromSecret is the KeySource of AWS: the current version (AWSCURRENT)
 // of the Secrets Manager secret id (an ARN or a name), whose SecretString
-// holds PKCS #8 Ed25519 "PRIVATE KEY" PEM blocks, current key first, as
+// holds RSA private keys in PEM blocks, current key first, as
 // KeysFromPEM reads them. Rotating is putting new versions: the new key
 // published second, then first, then the old key dropped (README.md,
 // Tokens). Binary secrets are refused. SigningKeys returns an error wrapping
@@ -85,7 +88,7 @@ type secretKeys struct {
 	id     string
 }
 
-func (s secretKeys) SigningKeys(ctx context.Context) ([]ed25519.PrivateKey, error) {
+func (s secretKeys) SigningKeys(ctx context.Context) ([]*rsa.PrivateKey, error) {
 	pem, err := awssecrets.String(ctx, s.client, s.id)
 	if err != nil {
 		return nil, err

@@ -5,7 +5,9 @@ go 1.26.0
 require (
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
+	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/uuid v1.6.0
 	golang.org/x/crypto v0.59.0
 )

@@ -1,8 +1,7 @@
 package accounts_test
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,10 +17,10 @@ import (
 	"example.com/quartet/services/accounts/internal/token"
 )
 
-// newKeyPEM returns a fresh Ed25519 key and its PKCS #8 PEM block.
-func newKeyPEM(tb testing.TB) (ed25519.PrivateKey, string) {
+// newKeyPEM returns a fresh RSA key and its PKCS #8 PEM block.
+func newKeyPEM(tb testing.TB) (*rsa.PrivateKey, string) {
 	tb.Helper()
-	_, key, err := ed25519.GenerateKey(rand.Reader)
+	key, err := token.GenerateKey()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -32,6 +31,13 @@ func newKeyPEM(tb testing.TB) (ed25519.PrivateKey, string) {
 	return key, string(b)
 }
 
+// staleEd25519PEM is a PKCS #8 Ed25519 key, of the kind accounts signed
+// EdDSA tokens with before it switched to RS256 (RFC 8410 §10.3).
+const staleEd25519PEM = `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
+-----END PRIVATE KEY-----
+`
+
 func TestKeysFromSecret(t *testing.T) {
 	current, currentPEM := newKeyPEM(t)
 	previous, previousPEM := newKeyPEM(t)
@@ -40,19 +46,19 @@ func TestKeysFromSecret(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		setup    func(*awssecretstest.Server) (id string)
-		want     []ed25519.PrivateKey
+		want     []*rsa.PrivateKey
 		wantErr  string // in the error's text; "" means success
 		notFound bool   // the error wraps accounts.ErrSecretNotFound
 	}{
 		{
 			name:  "by name, current key first",
 			setup: func(s *awssecretstest.Server) string { s.PutString(name, currentPEM+previousPEM); return name },
-			want:  []ed25519.PrivateKey{current, previous},
+			want:  []*rsa.PrivateKey{current, previous},
 		},
 		{
 			name:  "by ARN",
 			setup: func(s *awssecretstest.Server) string { return s.PutString(name, currentPEM) },
-			want:  []ed25519.PrivateKey{current},
+			want:  []*rsa.PrivateKey{current},
 		},
 		{
 			name: "rotated: the newest version is read",
@@ -61,7 +67,7 @@ func TestKeysFromSecret(t *testing.T) {
 				s.PutString(name, currentPEM+previousPEM)
 				return name
 			},
-			want: []ed25519.PrivateKey{current, previous},
+			want: []*rsa.PrivateKey{current, previous},
 		},
 		{
 			name:     "missing secret",
@@ -84,6 +90,15 @@ func TestKeysFromSecret(t *testing.T) {
 				return name
 			},
 			wantErr: "want PRIVATE KEY (PKCS #8)",
+		},
+		{
+			name: "a stale Ed25519 key, from before RS256",
+			setup: func(s *awssecretstest.Server) string {
+				// Kept aside in Secrets Manager from an EdDSA stage: refused, naming the fix.
+				s.PutString(name, currentPEM+staleEd25519PEM)
+				return name
+			},
+			wantErr: "PEM block 2 is an Ed25519 key",
 		},
 		{
 			name:    "binary-only secret",
@@ -275,7 +290,7 @@ func TestNewReadsSecrets(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &jwks); rec.Code != http.StatusOK || err != nil {
 			t.Fatalf("GET jwks.json: %d %s (%v)", rec.Code, rec.Body, err)
 		}
-		want := []string{thumbprint(current), thumbprint(previous)}
+		want := []string{thumbprint(t, current), thumbprint(t, previous)}
 		if len(jwks.Keys) != 2 || jwks.Keys[0].Kid != want[0] || jwks.Keys[1].Kid != want[1] {
 			t.Fatalf("JWKS %+v, want the kids %v", jwks.Keys, want)
 		}
@@ -303,4 +318,11 @@ func TestNewMissingDatabaseSecret(t *testing.T) {
 	}
 }
 
-func thumbprint(k ed25519.PrivateKey) string { return token.Thumbprint(k.Public().(ed25519.PublicKey)) }
+func thumbprint(tb testing.TB, k *rsa.PrivateKey) string {
+	tb.Helper()
+	id, err := token.Thumbprint(&k.PublicKey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return id
+}

@@ -1,7 +1,8 @@
 package main
 
 import (
-	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -82,8 +83,19 @@ func TestIdentity(t *testing.T) {
 		return s
 	}
 	now := time.Now()
-	_, strangerKey, _ := ed25519.GenerateKey(nil)
-	good := forge(jwt.SigningMethodEdDSA, key, kid, nil)
+	strangerKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+	good := forge(jwt.SigningMethodRS256, key, kid, nil)
+	if header["alg"] != "RS256" {
+		t.Errorf("accounts signs with %v, want RS256 (what API Gateway's JWT authorizer verifies)", header["alg"])
+	}
 	dot := strings.LastIndex(admin, ".")
 	customerHead := customer[:strings.LastIndex(customer, ".")]
 
@@ -93,18 +105,20 @@ func TestIdentity(t *testing.T) {
 	}
 
 	for name, token := range map[string]string{
-		"expired":             forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"iat": now.Add(-time.Hour).Unix(), "exp": now.Add(-time.Minute).Unix()}),
-		"not yet valid":       forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"nbf": now.Add(time.Hour).Unix()}),
-		"issued later":        forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"iat": now.Add(time.Hour).Unix()}),
-		"wrong audience":      forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"aud": "someone-else"}),
-		"wrong issuer":        forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"iss": "https://evil.example"}),
-		"no expiry":           forge(jwt.SigningMethodEdDSA, key, kid, map[string]any{"exp": nil}),
+		"expired":             forge(jwt.SigningMethodRS256, key, kid, map[string]any{"iat": now.Add(-time.Hour).Unix(), "exp": now.Add(-time.Minute).Unix()}),
+		"not yet valid":       forge(jwt.SigningMethodRS256, key, kid, map[string]any{"nbf": now.Add(time.Hour).Unix()}),
+		"issued later":        forge(jwt.SigningMethodRS256, key, kid, map[string]any{"iat": now.Add(time.Hour).Unix()}),
+		"wrong audience":      forge(jwt.SigningMethodRS256, key, kid, map[string]any{"aud": "someone-else"}),
+		"wrong issuer":        forge(jwt.SigningMethodRS256, key, kid, map[string]any{"iss": "https://evil.example"}),
+		"no expiry":           forge(jwt.SigningMethodRS256, key, kid, map[string]any{"exp": nil}),
 		"tampered":            customerHead + admin[dot:],                                                  // a customer's claims with the admin's signature
 		"tampered payload":    tamper(t, customer, map[string]any{"roles": []string{"admin", "customer"}}), // the customer made admin, signature kept
 		"alg none":            forge(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, kid, nil),
-		"alg HS256":           forge(jwt.SigningMethodHS256, []byte(key.Public().(ed25519.PublicKey)), kid, nil),
-		"unknown key":         forge(jwt.SigningMethodEdDSA, strangerKey, "stranger", nil),
-		"other key, same kid": forge(jwt.SigningMethodEdDSA, strangerKey, kid, nil),
+		"alg HS256, PEM key":  forge(jwt.SigningMethodHS256, pubPEM, kid, nil), // the public key as an HMAC secret
+		"alg HS256, modulus":  forge(jwt.SigningMethodHS256, key.N.Bytes(), kid, nil),
+		"alg PS256":           forge(jwt.SigningMethodPS256, key, kid, nil), // RSA-PSS: not an algorithm the JWKS names
+		"unknown key":         forge(jwt.SigningMethodRS256, strangerKey, "stranger", nil),
+		"other key, same kid": forge(jwt.SigningMethodRS256, strangerKey, kid, nil),
 		"garbage":             "not-a-jwt",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -121,7 +135,7 @@ func TestIdentity(t *testing.T) {
 }
 
 // signingKey reads accounts' signing key from make dev's data directory.
-func signingKey(t *testing.T) ed25519.PrivateKey {
+func signingKey(t *testing.T) *rsa.PrivateKey {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(stack.dataDir, "accounts-signing-key.pem"))
 	if err != nil {
@@ -135,7 +149,11 @@ func signingKey(t *testing.T) ed25519.PrivateKey {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return k.(ed25519.PrivateKey)
+	rsaKey, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		t.Fatalf("accounts' signing key is a %T, want an RSA key", k)
+	}
+	return rsaKey
 }
 
 // parts decodes the header and claims of a token without verifying it.

@@ -3,8 +3,14 @@ package gateway_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -439,12 +445,17 @@ func TestUnauthorized(t *testing.T) {
 	now := time.Now()
 	otherKey, otherKid := newKey(t)
 	other := newTestIssuer(t)
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	key, kid := f.issuer.key, f.issuer.kid
 
 	valid := func(claims jwt.MapClaims) jwt.MapClaims { return f.issuer.claims("u1", now, claims) }
-	good := sign(t, jwt.SigningMethodEdDSA, key, kid, valid(nil))
+	good := sign(t, jwt.SigningMethodRS256, key, kid, valid(nil))
 	dot := strings.LastIndex(good, ".")
-	tamperedPayload := sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"roles": []string{"admin"}}))
+	tamperedPayload := sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"roles": []string{"admin"}}))
 	tampered := tamperedPayload[:dot] + good[dot:] // other claims, the first token's signature
 
 	tests := []struct {
@@ -456,20 +467,25 @@ func TestUnauthorized(t *testing.T) {
 		{"empty bearer", "Bearer ", "Bearer"},
 		{"garbage", "Bearer not-a-jwt", `Bearer error="invalid_token"`},
 		{"other scheme", "Basic dXNlcjpwYXNz", `Bearer error="invalid_token"`},
-		{"bad signature", "Bearer " + sign(t, jwt.SigningMethodEdDSA, otherKey, kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"bad signature", "Bearer " + sign(t, jwt.SigningMethodRS256, otherKey, kid, valid(nil)), `Bearer error="invalid_token"`},
 		{"tampered claims", "Bearer " + tampered, `Bearer error="invalid_token"`},
-		{"unknown key", "Bearer " + sign(t, jwt.SigningMethodEdDSA, otherKey, otherKid, valid(nil)), `Bearer error="invalid_token"`},
-		{"no key id", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, "", valid(nil)), `Bearer error="invalid_token"`},
+		{"unknown key", "Bearer " + sign(t, jwt.SigningMethodRS256, otherKey, otherKid, valid(nil)), `Bearer error="invalid_token"`},
+		{"no key id", "Bearer " + sign(t, jwt.SigningMethodRS256, key, "", valid(nil)), `Bearer error="invalid_token"`},
 		{"other issuer's token", "Bearer " + other.token(t, "u1", []string{"customer"}, now), `Bearer error="invalid_token"`},
 		{"expired", "Bearer " + f.issuer.token(t, "u1", []string{"customer"}, now.Add(-time.Hour)), `Bearer error="invalid_token"`},
-		{"not yet valid", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"nbf": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
-		{"issued in the future", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"iat": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
-		{"wrong audience", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"aud": "someone-else"})), `Bearer error="invalid_token"`},
-		{"no audience", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"aud": nil})), `Bearer error="invalid_token"`},
-		{"wrong issuer", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"iss": "evil"})), `Bearer error="invalid_token"`},
-		{"no expiry", "Bearer " + sign(t, jwt.SigningMethodEdDSA, key, kid, valid(jwt.MapClaims{"exp": nil})), `Bearer error="invalid_token"`},
+		{"not yet valid", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"nbf": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
+		{"issued in the future", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"iat": now.Add(time.Hour).Unix()})), `Bearer error="invalid_token"`},
+		{"wrong audience", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"aud": "someone-else"})), `Bearer error="invalid_token"`},
+		{"no audience", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"aud": nil})), `Bearer error="invalid_token"`},
+		{"wrong issuer", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"iss": "evil"})), `Bearer error="invalid_token"`},
+		{"no expiry", "Bearer " + sign(t, jwt.SigningMethodRS256, key, kid, valid(jwt.MapClaims{"exp": nil})), `Bearer error="invalid_token"`},
 		{"alg none", "Bearer " + sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, kid, valid(nil)), `Bearer error="invalid_token"`},
-		{"alg HS256 keyed with the public key", "Bearer " + sign(t, jwt.SigningMethodHS256, []byte(key.Public().(ed25519.PublicKey)), kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg HS256 keyed with the public key's PEM", "Bearer " + sign(t, jwt.SigningMethodHS256, publicPEM(t, key), kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg HS256 keyed with the modulus", "Bearer " + sign(t, jwt.SigningMethodHS256, key.N.Bytes(), kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg RS384 with a key published for RS256", "Bearer " + sign(t, jwt.SigningMethodRS384, key, kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg PS256 (RSA-PSS)", "Bearer " + sign(t, jwt.SigningMethodPS256, key, kid, valid(nil)), `Bearer error="invalid_token"`},
+		{"alg EdDSA, as tokens were before RS256", "Bearer " + sign(t, jwt.SigningMethodEdDSA, edKey, "ed25519-1", valid(nil)), `Bearer error="invalid_token"`},
+		{"alg ES256", "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, "ec-1", valid(nil)), `Bearer error="invalid_token"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -849,4 +865,15 @@ func equal(got, want any) bool {
 	default:
 		return got == want
 	}
+}
+
+// publicPEM is key's public key as a PKIX "PUBLIC KEY" PEM block: what an
+// attacker keys HMAC with in the classic algorithm-confusion attack.
+func publicPEM(t *testing.T, key *rsa.PrivateKey) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }

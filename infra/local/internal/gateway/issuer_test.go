@@ -1,9 +1,12 @@
 package gateway_test
 
 import (
+	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -13,21 +16,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 )
 
 // testAudience is the audience of the test issuers' tokens.
 const testAudience = "quartet-test"
 
-// testIssuer is a token issuer like accounts: it signs EdDSA tokens and
+// testIssuer is a token issuer like accounts: it signs RS256 tokens and
 // serves its discovery document and JWKS over HTTP.
 type testIssuer struct {
 	url string
-	key ed25519.PrivateKey
+	key *rsa.PrivateKey
 	kid string
 
 	mu        sync.Mutex
-	published []ed25519.PrivateKey // the keys in the JWKS
+	published []jose.JSONWebKey // the keys in the JWKS, besides the ones to skip
 	jwksHits  atomic.Int32
 	discHits  atomic.Int32
 }
@@ -36,7 +40,7 @@ func newTestIssuer(t *testing.T) *testIssuer {
 	t.Helper()
 	is := &testIssuer{}
 	is.key, is.kid = newKey(t)
-	is.published = []ed25519.PrivateKey{is.key}
+	is.published = []jose.JSONWebKey{publicJWK(is.key, is.kid, "RS256")}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		is.discHits.Add(1)
@@ -46,16 +50,8 @@ func newTestIssuer(t *testing.T) *testIssuer {
 		is.jwksHits.Add(1)
 		is.mu.Lock()
 		defer is.mu.Unlock()
-		keys := []map[string]string{
-			// Keys the authorizer must skip.
-			{"kty": "RSA", "kid": "rsa-1", "n": "AQAB", "e": "AQAB", "alg": "RS256", "use": "sig"},
-			{"kty": "OKP", "crv": "X25519", "kid": "x-1", "x": b64(make([]byte, 32))},
-		}
-		for _, k := range is.published {
-			pub := k.Public().(ed25519.PublicKey)
-			keys = append(keys, map[string]string{"kty": "OKP", "crv": "Ed25519", "x": b64(pub), "kid": thumbprint(pub), "alg": "EdDSA", "use": "sig"})
-		}
-		json.NewEncoder(w).Encode(map[string]any{"keys": keys})
+		keys := append(skippedKeys(t), is.published...)
+		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: keys})
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -63,12 +59,56 @@ func newTestIssuer(t *testing.T) *testIssuer {
 	return is
 }
 
-// publish adds key to the issuer's JWKS.
-func (is *testIssuer) publish(key ed25519.PrivateKey) {
+// publish adds key to the issuer's JWKS, for RS256.
+func (is *testIssuer) publish(key *rsa.PrivateKey) {
+	is.publishJWK(publicJWK(key, thumbprint(key), "RS256"))
+}
+
+// publishJWK adds k to the issuer's JWKS.
+func (is *testIssuer) publishJWK(k jose.JSONWebKey) {
 	is.mu.Lock()
 	defer is.mu.Unlock()
-	is.published = append(is.published, key)
+	is.published = append(is.published, k)
 }
+
+// publicJWK is the public JWK of key for signatures, with alg if not "".
+func publicJWK(key crypto.Signer, kid, alg string) jose.JSONWebKey {
+	return jose.JSONWebKey{Key: key.Public(), KeyID: kid, Algorithm: alg, Use: "sig"}
+}
+
+// skippedKeys are keys in the JWKS that the authorizer must not verify
+// with: an Ed25519 key (of the EdDSA tokens accounts signed before RS256),
+// an ECDSA key, an RSA key for encryption, one for an RSA-PSS algorithm,
+// and keys of a type go-jose does not read.
+func skippedKeys(t *testing.T) []jose.JSONWebKey {
+	t.Helper()
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaKey := skippedRSAKey(t)
+	return []jose.JSONWebKey{
+		publicJWK(ed, "ed25519-1", "EdDSA"),
+		publicJWK(ec, "ec-1", "ES256"),
+		{Key: rsaKey.Public(), KeyID: "rsa-enc-1", Algorithm: "RSA-OAEP-256", Use: "enc"},
+		publicJWK(rsaKey, "rsa-pss-1", "PS256"),
+	}
+}
+
+// skippedRSAKey is the RSA key of skippedKeys, generated once: RSA keys
+// take a while.
+var skippedRSAKey = func() func(*testing.T) *rsa.PrivateKey {
+	once := sync.OnceValues(func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) })
+	return func(t *testing.T) *rsa.PrivateKey {
+		t.Helper()
+		k, err := once()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+}()
 
 // claims returns valid claims for sub, issued at at, with extra merged in
 // (a nil value deletes a claim).
@@ -90,7 +130,7 @@ func (is *testIssuer) claims(sub string, at time.Time, extra jwt.MapClaims) jwt.
 // token returns a token of the issuer for sub with roles, issued at at.
 func (is *testIssuer) token(t *testing.T, sub string, roles []string, at time.Time) string {
 	t.Helper()
-	return sign(t, jwt.SigningMethodEdDSA, is.key, is.kid, is.claims(sub, at, jwt.MapClaims{"roles": roles}))
+	return sign(t, jwt.SigningMethodRS256, is.key, is.kid, is.claims(sub, at, jwt.MapClaims{"roles": roles}))
 }
 
 // sign signs claims with method and key, naming kid in the header.
@@ -107,20 +147,24 @@ func sign(t *testing.T, method jwt.SigningMethod, key any, kid string, claims jw
 	return s
 }
 
-func newKey(t *testing.T) (ed25519.PrivateKey, string) {
+// newKey returns a new RSA key and its RFC 7638 thumbprint, the key id
+// accounts gives it.
+func newKey(t *testing.T) (*rsa.PrivateKey, string) {
 	t.Helper()
-	_, key, err := ed25519.GenerateKey(nil)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return key, thumbprint(key.Public().(ed25519.PublicKey))
+	return key, thumbprint(key)
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
-// thumbprint returns the RFC 7638 thumbprint of an Ed25519 key, as accounts
-// uses for key ids.
-func thumbprint(pub ed25519.PublicKey) string {
-	sum := sha256.Sum256([]byte(`{"crv":"Ed25519","kty":"OKP","x":"` + b64(pub) + `"}`))
-	return b64(sum[:])
+// thumbprint returns the RFC 7638 thumbprint of key's public key.
+func thumbprint(key crypto.Signer) string {
+	sum, err := (&jose.JSONWebKey{Key: key.Public()}).Thumbprint(crypto.SHA256)
+	if err != nil {
+		panic(err)
+	}
+	return b64(sum)
 }

@@ -2,8 +2,7 @@ package gateway
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/base64"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,8 +13,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 )
+
+// Algorithms are the JWS algorithms the authorizer accepts: the RSA
+// algorithms (RSASSA-PKCS1-v1_5) of RFC 7518 §3.3. API Gateway's HTTP API
+// JWT authorizer supports "only RSA-based algorithms"; accounts signs with
+// RS256. "none", HMAC (including an HMAC keyed with the public key), ECDSA,
+// EdDSA and RSA-PSS are refused.
+var Algorithms = []string{jwt.SigningMethodRS256.Alg(), jwt.SigningMethodRS384.Alg(), jwt.SigningMethodRS512.Alg()}
 
 // DiscoveryPath is where an issuer serves its OpenID discovery document,
 // relative to the issuer URL.
@@ -61,15 +68,17 @@ type JWTConfig struct {
 }
 
 // JWTAuthorizer verifies bearer tokens against an issuer's published keys,
-// as API Gateway's JWT authorizer does: the key named by the token's "kid"
-// from the issuer's JWKS (fetched and cached, fetched again for an unknown
-// kid or after a failed fetch at most once per RefreshInterval), the
-// signature, and the claims iss, aud (or client_id), exp (required), nbf
-// and iat. It is a Verifier.
+// as API Gateway's HTTP API JWT authorizer does: one of Algorithms, the RSA
+// key named by the token's "kid" (required) from the issuer's JWKS
+// (fetched and cached, fetched again for an unknown kid or after a failed
+// fetch at most once per RefreshInterval), the signature, and the claims
+// iss (equal to the issuer), aud (or, without aud, client_id: one of the
+// audiences), exp (required, in the future), nbf and iat (when present,
+// not in the future), without leeway. It is a Verifier.
 //
-// Unlike API Gateway, which takes RSA keys only, it accepts exactly one
-// algorithm: EdDSA with Ed25519 keys, the algorithm accounts signs with.
-// Tokens with "alg": "none", an HMAC or any other algorithm are rejected.
+// The JWKS is read with go-jose: keys that are not RSA signing keys are
+// ignored, and a key whose "alg" names an algorithm verifies only tokens of
+// that algorithm.
 type JWTAuthorizer struct {
 	cfg    JWTConfig
 	parser *jwt.Parser
@@ -77,10 +86,10 @@ type JWTAuthorizer struct {
 	fetchMu sync.Mutex // serializes fetches
 
 	mu          sync.Mutex
-	keys        map[string]ed25519.PublicKey // by kid
-	fetchedAt   time.Time                    // of keys; zero before the first success
-	lastAttempt time.Time                    // of the last fetch, successful or not
-	lastErr     error                        // of the last fetch; nil if it succeeded
+	keys        map[string]jose.JSONWebKey // RSA signing keys, by kid
+	fetchedAt   time.Time                  // of keys; zero before the first success
+	lastAttempt time.Time                  // of the last fetch, successful or not
+	lastErr     error                      // of the last fetch; nil if it succeeded
 }
 
 // NewJWTAuthorizer returns an authorizer for cfg. It fetches nothing until
@@ -107,7 +116,7 @@ func NewJWTAuthorizer(cfg JWTConfig) (*JWTAuthorizer, error) {
 	return &JWTAuthorizer{
 		cfg: cfg,
 		parser: jwt.NewParser(
-			jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+			jwt.WithValidMethods(Algorithms),
 			jwt.WithIssuer(cfg.Issuer),
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
@@ -124,7 +133,14 @@ func (a *JWTAuthorizer) Verify(ctx context.Context, token string) (map[string]an
 		if kid == "" {
 			return nil, errors.New("no kid in the token header")
 		}
-		return a.key(ctx, kid)
+		k, err := a.key(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		if k.Algorithm != "" && k.Algorithm != t.Method.Alg() {
+			return nil, fmt.Errorf("key %q is for %s, the token is %s", kid, k.Algorithm, t.Method.Alg())
+		}
+		return k.Key.(*rsa.PublicKey), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jwt: %w", err)
@@ -161,7 +177,7 @@ func (a *JWTAuthorizer) checkAudience(claims jwt.MapClaims) error {
 // never within RefreshInterval of the last fetch, failed or not, so that
 // neither forged kids nor an issuer that is down make every request wait
 // for a fetch of its own.
-func (a *JWTAuthorizer) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
+func (a *JWTAuthorizer) key(ctx context.Context, kid string) (jose.JSONWebKey, error) {
 	if k, fetch, err := a.cached(kid); !fetch {
 		return k, err
 	}
@@ -183,37 +199,37 @@ func (a *JWTAuthorizer) key(ctx context.Context, kid string) (ed25519.PublicKey,
 	}
 	a.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("fetch the issuer's keys: %w", err)
+		return jose.JSONWebKey{}, fmt.Errorf("fetch the issuer's keys: %w", err)
 	}
-	if k := keys[kid]; k != nil {
+	if k, ok := keys[kid]; ok {
 		return k, nil
 	}
-	return nil, fmt.Errorf("unknown key id %q", kid)
+	return jose.JSONWebKey{}, fmt.Errorf("unknown key id %q", kid)
 }
 
 // cached returns the cached key kid, or why there is none, unless the keys
 // should be fetched first, which it reports as true.
-func (a *JWTAuthorizer) cached(kid string) (ed25519.PublicKey, bool, error) {
+func (a *JWTAuthorizer) cached(kid string) (jose.JSONWebKey, bool, error) {
 	now := a.cfg.Now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	fresh := !a.fetchedAt.IsZero() && now.Sub(a.fetchedAt) < a.cfg.KeysTTL
 	recent := !a.lastAttempt.IsZero() && now.Sub(a.lastAttempt) < a.cfg.RefreshInterval
-	k := a.keys[kid]
+	k, known := a.keys[kid]
 	switch {
-	case fresh && k != nil:
+	case fresh && known:
 		return k, false, nil
 	case fresh && recent:
-		return nil, false, fmt.Errorf("unknown key id %q", kid)
+		return jose.JSONWebKey{}, false, fmt.Errorf("unknown key id %q", kid)
 	case !fresh && recent && a.lastErr != nil:
-		return nil, false, fmt.Errorf("fetch the issuer's keys (not retried for %s): %w", a.cfg.RefreshInterval, a.lastErr)
+		return jose.JSONWebKey{}, false, fmt.Errorf("fetch the issuer's keys (not retried for %s): %w", a.cfg.RefreshInterval, a.lastErr)
 	}
-	return nil, true, nil
+	return jose.JSONWebKey{}, true, nil
 }
 
 // fetch reads the JWKS, found through discovery unless JWKSURL is set, and
-// returns its Ed25519 signing keys by kid.
-func (a *JWTAuthorizer) fetch(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+// returns its RSA signing keys by kid.
+func (a *JWTAuthorizer) fetch(ctx context.Context) (map[string]jose.JSONWebKey, error) {
 	ctx, cancel := context.WithTimeout(ctx, fetchTimeout)
 	defer cancel()
 	jwksURL := a.cfg.JWKSURL
@@ -235,33 +251,28 @@ func (a *JWTAuthorizer) fetch(ctx context.Context) (map[string]ed25519.PublicKey
 		jwksURL = discovery.JWKSURI
 	}
 
+	// Each key on its own: a key go-jose cannot read (another kty, a
+	// curve it does not know) is skipped, not a reason to trust none.
 	var set struct {
-		Keys []struct {
-			Kty string `json:"kty"`
-			Crv string `json:"crv"`
-			X   string `json:"x"`
-			Kid string `json:"kid"`
-			Alg string `json:"alg"`
-			Use string `json:"use"`
-		} `json:"keys"`
+		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := a.get(ctx, jwksURL, &set); err != nil {
 		return nil, err
 	}
-	keys := make(map[string]ed25519.PublicKey)
-	for _, k := range set.Keys {
-		if k.Kty != "OKP" || k.Crv != "Ed25519" || k.Kid == "" ||
-			(k.Use != "" && k.Use != "sig") || (k.Alg != "" && k.Alg != jwt.SigningMethodEdDSA.Alg()) {
-			continue // not a key this authorizer verifies with
+	keys := make(map[string]jose.JSONWebKey)
+	for _, raw := range set.Keys {
+		var k jose.JSONWebKey
+		if err := k.UnmarshalJSON(raw); err != nil {
+			continue
 		}
-		x, err := base64.RawURLEncoding.DecodeString(k.X)
-		if err != nil || len(x) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("%s: key %q: malformed x", jwksURL, k.Kid)
+		if _, ok := k.Key.(*rsa.PublicKey); !ok || k.KeyID == "" || (k.Use != "" && k.Use != "sig") ||
+			(k.Algorithm != "" && !slices.Contains(Algorithms, k.Algorithm)) {
+			continue // not a key this authorizer verifies with (private keys are not *rsa.PublicKey)
 		}
-		keys[k.Kid] = ed25519.PublicKey(x)
+		keys[k.KeyID] = k
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("%s: no Ed25519 signing key", jwksURL)
+		return nil, fmt.Errorf("%s: no RSA signing key", jwksURL)
 	}
 	return keys, nil
 }

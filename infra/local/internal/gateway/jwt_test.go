@@ -83,7 +83,7 @@ func TestJWTAuthorizerRefreshesOnUnknownKeyAtMostOncePerInterval(t *testing.T) {
 	// A key rotation: the issuer publishes and signs with a new key.
 	rotKey, rotKid := newKey(t)
 	is.publish(rotKey)
-	rotated := sign(t, jwt.SigningMethodEdDSA, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
+	rotated := sign(t, jwt.SigningMethodRS256, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
 
 	// Within the refresh interval of the first fetch, the unknown key is
 	// not fetched for.
@@ -104,7 +104,7 @@ func TestJWTAuthorizerRefreshesOnUnknownKeyAtMostOncePerInterval(t *testing.T) {
 	}
 	forgedKey, forgedKid := newKey(t)
 	for range 10 {
-		a.Verify(ctx, sign(t, jwt.SigningMethodEdDSA, forgedKey, forgedKid, is.claims("u1", clk.Now(), nil)))
+		a.Verify(ctx, sign(t, jwt.SigningMethodRS256, forgedKey, forgedKid, is.claims("u1", clk.Now(), nil)))
 	}
 	if j := is.jwksHits.Load(); j != 2 {
 		t.Errorf("JWKS fetched %d times, want 2", j)
@@ -153,7 +153,7 @@ func TestJWTAuthorizerFetchOutlivesTheRequestThatCausedIt(t *testing.T) {
 	// from a client that has already gone away.
 	rotKey, rotKid := newKey(t)
 	is.publish(rotKey)
-	rotated := sign(t, jwt.SigningMethodEdDSA, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
+	rotated := sign(t, jwt.SigningMethodRS256, rotKey, rotKid, is.claims("u1", clk.Now(), nil))
 	clk.advance(gateway.DefaultRefreshInterval)
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -184,7 +184,39 @@ func TestJWTAuthorizerAudiences(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := a.Verify(context.Background(), sign(t, jwt.SigningMethodEdDSA, is.key, is.kid, is.claims("u1", now, tt.extra)))
+			_, err := a.Verify(context.Background(), sign(t, jwt.SigningMethodRS256, is.key, is.kid, is.claims("u1", now, tt.extra)))
+			if (err == nil) != tt.ok {
+				t.Errorf("Verify = %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+// The RSA algorithms, as API Gateway accepts them; a key published with an
+// "alg" verifies that algorithm only.
+func TestJWTAuthorizerAlgorithms(t *testing.T) {
+	is := newTestIssuer(t)
+	anyAlg, anyKid := newKey(t)
+	is.publishJWK(publicJWK(anyAlg, anyKid, "")) // no "alg": any RSA algorithm
+	a := newAuthorizer(t, gateway.JWTConfig{Issuer: is.url, Audience: []string{testAudience}})
+	now := time.Now()
+	tests := []struct {
+		method jwt.SigningMethod
+		key    any
+		kid    string
+		ok     bool
+	}{
+		{jwt.SigningMethodRS256, is.key, is.kid, true},
+		{jwt.SigningMethodRS384, is.key, is.kid, false}, // the key is published for RS256
+		{jwt.SigningMethodRS256, anyAlg, anyKid, true},
+		{jwt.SigningMethodRS384, anyAlg, anyKid, true},
+		{jwt.SigningMethodRS512, anyAlg, anyKid, true},
+		{jwt.SigningMethodPS256, anyAlg, anyKid, false},
+		{jwt.SigningMethodPS512, anyAlg, anyKid, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method.Alg()+" "+tt.kid[:6], func(t *testing.T) {
+			_, err := a.Verify(context.Background(), sign(t, tt.method, tt.key, tt.kid, is.claims("u1", now, nil)))
 			if (err == nil) != tt.ok {
 				t.Errorf("Verify = %v, want ok %v", err, tt.ok)
 			}

@@ -2,11 +2,10 @@ package httpapi_test
 
 import (
 	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"example.com/quartet/packages/apitest"
@@ -26,6 +25,10 @@ const (
 	audience  = "quartet"
 )
 
+// signingKey is one RSA key for every fixture: generating one takes a
+// noticeable fraction of a second.
+var signingKey = sync.OnceValues(token.GenerateKey)
+
 // fixture is an accounts API on a memory store, with its log.
 type fixture struct {
 	api    *apitest.API
@@ -35,7 +38,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	_, key, err := ed25519.GenerateKey(rand.Reader)
+	key, err := signingKey()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,11 +313,11 @@ func TestAddresses(t *testing.T) {
 
 func TestKeys(t *testing.T) {
 	f := newFixture(t)
-	var jwks token.JWKS
+	var jwks struct{ Keys []map[string]string }
 	res := f.api.Do(t, apitest.Request{Method: "GET", Path: "/.well-known/jwks.json"})
 	res.JSON(t, &jwks)
-	if len(jwks.Keys) != 1 || jwks.Keys[0].Kid != f.issuer.Keys.Current.ID {
-		t.Errorf("JWKS %+v, want the current key %s", jwks, f.issuer.Keys.Current.ID)
+	if len(jwks.Keys) != 1 || jwks.Keys[0]["kid"] != f.issuer.Keys.Current.ID || jwks.Keys[0]["alg"] != "RS256" || jwks.Keys[0]["kty"] != "RSA" {
+		t.Errorf("JWKS %+v, want the current RSA key %s for RS256", jwks, f.issuer.Keys.Current.ID)
 	}
 	var d token.Discovery
 	f.api.Do(t, apitest.Request{Method: "GET", Path: "/.well-known/openid-configuration"}).JSON(t, &d)

@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -28,7 +26,7 @@ func (refusedStore) Customer(context.Context, string) (domain.Customer, error) {
 // TestStoreUnavailable: a store that is unavailable is a 503 problem with
 // Retry-After, as openapi.yaml documents it.
 func TestStoreUnavailable(t *testing.T) {
-	_, key, err := ed25519.GenerateKey(rand.Reader)
+	key, err := signingKey()
 	if err != nil {
 		t.Fatal(err)
 	}

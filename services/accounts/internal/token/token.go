@@ -1,37 +1,46 @@
 // Package token issues the access tokens every context trusts, and
 // publishes the keys that verify them.
 //
-// Tokens are JWTs (RFC 7519) signed with Ed25519 (JWS "alg": "EdDSA",
-// RFC 8037):
+// Tokens are JWTs (RFC 7519) signed with RSASSA-PKCS1-v1_5 SHA-256 (JWS
+// "alg": "RS256", RFC 7518 §3.3), the algorithm API Gateway's HTTP API JWT
+// authorizer accepts (it takes RSA-based algorithms only):
 //
-//	header  {"alg":"EdDSA","typ":"JWT","kid":"<RFC 7638 thumbprint>"}
+//	header  {"alg":"RS256","typ":"JWT","kid":"<RFC 7638 thumbprint>"}
 //	claims  {"iss","aud","sub","iat","exp","jti","roles":["customer"]}
 //
-// The key id is the JWK thumbprint of the public key, so it needs no
-// bookkeeping. A KeySet signs with its current key and publishes the
-// current and previous keys in its JWKS, so keys rotate without
-// invalidating tokens issued just before: publish the new key as current,
-// keep the old one as previous for at least one token lifetime.
+// Signing and verifying are github.com/golang-jwt/jwt/v5's; the JWKS and
+// the thumbprints are github.com/go-jose/go-jose/v4's. The key id is the JWK
+// thumbprint of the public key, so it needs no bookkeeping. A KeySet signs
+// with its current key and publishes the current and previous keys in its
+// JWKS, so keys rotate without invalidating tokens issued just before:
+// publish the new key as current, keep the old one as previous for at least
+// one token lifetime.
 package token
 
 import (
-	"crypto/ed25519"
+	"crypto"
 	"crypto/rand"
-	"crypto/sha256"
+	"crypto/rsa"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // TTL is the lifetime of an access token.
 const TTL = 15 * time.Minute
 
 // Alg is the JWS algorithm of every token.
-const Alg = "EdDSA"
+const Alg = "RS256"
+
+// MinKeyBits is the smallest RSA modulus a signing key may have (RFC 7518
+// §3.3 asks for 2048 bits or more).
+const MinKeyBits = 2048
 
 var b64 = base64.RawURLEncoding
 
@@ -40,23 +49,51 @@ var b64 = base64.RawURLEncoding
 // issuer or for another audience, or expired.
 var ErrInvalid = errors.New("invalid token")
 
-// Key is an Ed25519 signing key with its key id.
+// ErrKeyType reports a signing key that is not an RSA key of at least
+// MinKeyBits bits, such as the Ed25519 keys accounts signed with before it
+// switched to RS256.
+var ErrKeyType = errors.New("token: signing keys must be RSA keys of at least 2048 bits")
+
+// Key is an RSA signing key with its key id.
 type Key struct {
 	ID      string
-	Private ed25519.PrivateKey
+	Private *rsa.PrivateKey
 }
 
 // NewKey returns the Key of private, with its RFC 7638 thumbprint as ID.
-func NewKey(private ed25519.PrivateKey) Key {
-	return Key{ID: Thumbprint(private.Public().(ed25519.PublicKey)), Private: private}
+// It returns an error wrapping ErrKeyType for a key shorter than
+// MinKeyBits.
+func NewKey(private *rsa.PrivateKey) (Key, error) {
+	if private == nil {
+		return Key{}, fmt.Errorf("%w: no key", ErrKeyType)
+	}
+	if bits := private.N.BitLen(); bits < MinKeyBits {
+		return Key{}, fmt.Errorf("%w: this one has %d", ErrKeyType, bits)
+	}
+	id, err := Thumbprint(&private.PublicKey)
+	if err != nil {
+		return Key{}, err
+	}
+	return Key{ID: id, Private: private}, nil
 }
 
-// Thumbprint returns the RFC 7638 JWK thumbprint of an Ed25519 public key:
-// the base64url SHA-256 of its canonical JWK.
-func Thumbprint(pub ed25519.PublicKey) string {
-	canonical := `{"crv":"Ed25519","kty":"OKP","x":"` + b64.EncodeToString(pub) + `"}`
-	sum := sha256.Sum256([]byte(canonical))
-	return b64.EncodeToString(sum[:])
+// Thumbprint returns the RFC 7638 JWK thumbprint of an RSA public key: the
+// base64url SHA-256 of its canonical JWK {"e","kty","n"}.
+func Thumbprint(pub *rsa.PublicKey) (string, error) {
+	sum, err := (&jose.JSONWebKey{Key: pub}).Thumbprint(crypto.SHA256)
+	if err != nil {
+		return "", fmt.Errorf("token: thumbprint: %w", err)
+	}
+	return b64.EncodeToString(sum), nil
+}
+
+// GenerateKey returns a new RSA signing key of MinKeyBits bits.
+func GenerateKey() (*rsa.PrivateKey, error) {
+	k, err := rsa.GenerateKey(rand.Reader, MinKeyBits)
+	if err != nil {
+		return nil, fmt.Errorf("token: generate an RSA key: %w", err)
+	}
+	return k, nil
 }
 
 // KeySet is the current signing key and the previous keys that still
@@ -67,43 +104,34 @@ type KeySet struct {
 }
 
 // NewKeySet returns the key set whose first key signs and whose other keys
-// only verify. It needs at least one key.
-func NewKeySet(keys ...ed25519.PrivateKey) (KeySet, error) {
+// only verify. It needs at least one key, each valid for NewKey.
+func NewKeySet(keys ...*rsa.PrivateKey) (KeySet, error) {
 	if len(keys) == 0 {
 		return KeySet{}, errors.New("token: a key set needs at least one key")
 	}
-	ks := KeySet{Current: NewKey(keys[0])}
-	for _, k := range keys[1:] {
-		ks.Previous = append(ks.Previous, NewKey(k))
+	var ks KeySet
+	for i, private := range keys {
+		k, err := NewKey(private)
+		if err != nil {
+			return KeySet{}, fmt.Errorf("key %d: %w", i+1, err)
+		}
+		if i == 0 {
+			ks.Current = k
+		} else {
+			ks.Previous = append(ks.Previous, k)
+		}
 	}
 	return ks, nil
 }
 
 func (ks KeySet) keys() []Key { return append([]Key{ks.Current}, ks.Previous...) }
 
-// JWK is a public key as published in a JWKS (RFC 7517, RFC 8037).
-type JWK struct {
-	Kty string `json:"kty"` // "OKP"
-	Crv string `json:"crv"` // "Ed25519"
-	X   string `json:"x"`   // the public key, base64url
-	Kid string `json:"kid"`
-	Alg string `json:"alg"` // "EdDSA"
-	Use string `json:"use"` // "sig"
-}
-
-// JWKS is a JSON Web Key Set.
-type JWKS struct {
-	Keys []JWK `json:"keys"`
-}
-
-// JWKS returns the public keys of ks, current first.
-func (ks KeySet) JWKS() JWKS {
-	set := JWKS{Keys: []JWK{}}
+// JWKS returns the public keys of ks, current first, as a JSON Web Key Set
+// (RFC 7517): {"keys":[{"kty":"RSA","n","e","kid","alg":"RS256","use":"sig"}]}.
+func (ks KeySet) JWKS() jose.JSONWebKeySet {
+	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{}}
 	for _, k := range ks.keys() {
-		set.Keys = append(set.Keys, JWK{
-			Kty: "OKP", Crv: "Ed25519", X: b64.EncodeToString(k.Private.Public().(ed25519.PublicKey)),
-			Kid: k.ID, Alg: Alg, Use: "sig",
-		})
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: &k.Private.PublicKey, KeyID: k.ID, Algorithm: Alg, Use: "sig"})
 	}
 	return set
 }
@@ -119,10 +147,37 @@ type Claims struct {
 	Roles     []string `json:"roles"`
 }
 
-type header struct {
-	Alg string `json:"alg"`
-	Typ string `json:"typ,omitempty"`
-	Kid string `json:"kid"`
+// Claims implements jwt.Claims, so the parser validates them.
+var _ jwt.Claims = Claims{}
+
+// GetExpirationTime implements jwt.Claims.
+func (c Claims) GetExpirationTime() (*jwt.NumericDate, error) { return numericDate(c.ExpiresAt), nil }
+
+// GetIssuedAt implements jwt.Claims.
+func (c Claims) GetIssuedAt() (*jwt.NumericDate, error) { return numericDate(c.IssuedAt), nil }
+
+// GetNotBefore implements jwt.Claims: access tokens carry no "nbf".
+func (c Claims) GetNotBefore() (*jwt.NumericDate, error) { return nil, nil }
+
+// GetIssuer implements jwt.Claims.
+func (c Claims) GetIssuer() (string, error) { return c.Issuer, nil }
+
+// GetSubject implements jwt.Claims.
+func (c Claims) GetSubject() (string, error) { return c.Subject, nil }
+
+// GetAudience implements jwt.Claims.
+func (c Claims) GetAudience() (jwt.ClaimStrings, error) {
+	if c.Audience == "" {
+		return nil, nil
+	}
+	return jwt.ClaimStrings{c.Audience}, nil
+}
+
+func numericDate(unix int64) *jwt.NumericDate {
+	if unix == 0 {
+		return nil
+	}
+	return jwt.NewNumericDate(time.Unix(unix, 0))
 }
 
 // Issuer issues and verifies access tokens.
@@ -161,78 +216,41 @@ func (is Issuer) Issue(subject string, roles []string) (Issued, error) {
 	if claims.Roles == nil {
 		claims.Roles = []string{}
 	}
-	signed, err := sign(is.Keys.Current, claims)
+	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	t.Header["kid"] = is.Keys.Current.ID
+	signed, err := t.SignedString(is.Keys.Current.Private)
 	if err != nil {
-		return Issued{}, err
+		return Issued{}, fmt.Errorf("token: sign: %w", err)
 	}
 	return Issued{Token: signed, ExpiresIn: TTL}, nil
 }
 
-func sign(k Key, claims Claims) (string, error) {
-	h, err := json.Marshal(header{Alg: Alg, Typ: "JWT", Kid: k.ID})
-	if err != nil {
-		return "", err
-	}
-	c, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	signingInput := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
-	sig := ed25519.Sign(k.Private, []byte(signingInput))
-	return signingInput + "." + b64.EncodeToString(sig), nil
-}
-
-// Verify checks token as a relying party does: EdDSA only, a key of the
-// set by kid, the signature, the issuer, the audience and the expiry. It
-// returns the claims, or an error matching ErrInvalid.
+// Verify checks token as API Gateway's JWT authorizer does: RS256 only, a
+// key of the set by kid, the signature, the issuer, the audience, an expiry
+// in the future and an issue time not in the future. It returns the claims,
+// or an error matching ErrInvalid.
 func (is Issuer) Verify(token string) (Claims, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return Claims{}, fmt.Errorf("%w: not a compact JWS", ErrInvalid)
-	}
-	var h header
-	if err := decodePart(parts[0], &h); err != nil {
-		return Claims{}, err
-	}
-	if h.Alg != Alg {
-		return Claims{}, fmt.Errorf("%w: algorithm %q", ErrInvalid, h.Alg)
-	}
-	i := slices.IndexFunc(is.Keys.keys(), func(k Key) bool { return k.ID == h.Kid })
-	if i < 0 {
-		return Claims{}, fmt.Errorf("%w: unknown key %q", ErrInvalid, h.Kid)
-	}
-	sig, err := b64.DecodeString(parts[2])
-	if err != nil {
-		return Claims{}, fmt.Errorf("%w: signature encoding", ErrInvalid)
-	}
-	pub := is.Keys.keys()[i].Private.Public().(ed25519.PublicKey)
-	if !ed25519.Verify(pub, []byte(parts[0]+"."+parts[1]), sig) {
-		return Claims{}, fmt.Errorf("%w: bad signature", ErrInvalid)
-	}
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{Alg}),
+		jwt.WithIssuer(is.Issuer),
+		jwt.WithAudience(is.Audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(is.now),
+	)
 	var c Claims
-	if err := decodePart(parts[1], &c); err != nil {
-		return Claims{}, err
-	}
-	switch {
-	case c.Issuer != is.Issuer:
-		return Claims{}, fmt.Errorf("%w: issuer %q", ErrInvalid, c.Issuer)
-	case c.Audience != is.Audience:
-		return Claims{}, fmt.Errorf("%w: audience %q", ErrInvalid, c.Audience)
-	case is.now().Unix() >= c.ExpiresAt:
-		return Claims{}, fmt.Errorf("%w: expired", ErrInvalid)
+	_, err := parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		i := slices.IndexFunc(is.Keys.keys(), func(k Key) bool { return k.ID == kid })
+		if i < 0 {
+			return nil, fmt.Errorf("unknown key %q", kid)
+		}
+		return &is.Keys.keys()[i].Private.PublicKey, nil
+	})
+	if err != nil {
+		return Claims{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return c, nil
-}
-
-func decodePart(part string, v any) error {
-	data, err := b64.DecodeString(part)
-	if err != nil {
-		return fmt.Errorf("%w: encoding", ErrInvalid)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	return nil
 }
 
 // Discovery is the OpenID Provider metadata (OpenID Connect Discovery 1.0

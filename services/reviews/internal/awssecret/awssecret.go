@@ -22,8 +22,8 @@ import (
 
 // Options says how to reach Secrets Manager.
 type Options struct {
-	// Getenv reads AWS_REGION and the credentials (required without an
-	// Endpoint).
+	// Getenv reads AWS_REGION, the credentials and, if set,
+	// AWS_ENDPOINT_URL_SECRETS_MANAGER (required without an Endpoint).
 	Getenv func(string) string
 	// Endpoint is a stand-in's URL (tests); requests are then signed with
 	// dummy credentials for us-east-1.
@@ -53,6 +53,13 @@ func Reader(opts Options) (func(ctx context.Context, id string) (string, error),
 			return nil, errors.New("secrets manager: AWS_REGION is not set")
 		}
 		smOpts.Credentials = envCredentials(opts.Getenv)
+		// The SDK's config package honours the standard endpoint variable;
+		// this client, built without it, must too, or a stand-in named
+		// there (the Runtime Interface Emulator test) would be bypassed
+		// for the real service.
+		if endpoint := opts.Getenv("AWS_ENDPOINT_URL_SECRETS_MANAGER"); endpoint != "" {
+			smOpts.BaseEndpoint = aws.String(endpoint)
+		}
 	}
 	client := secretsmanager.New(smOpts)
 	return func(ctx context.Context, id string) (string, error) {

@@ -66,3 +66,20 @@ func TestReaderNeedsRegionAndCredentials(t *testing.T) {
 		t.Errorf("read without credentials: %v", err)
 	}
 }
+
+// Lambda's environment with the SDK's standard endpoint variable: the
+// client goes to that endpoint, signed with the environment's credentials.
+func TestReaderHonoursTheEndpointVariable(t *testing.T) {
+	srv := secretsManager(t, map[string]string{"quartet/dev/reviews/mongodb-uri": "mongodb://local/"})
+	env := map[string]string{
+		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER": srv.URL,
+	}
+	read, err := awssecret.Reader(awssecret.Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := read(t.Context(), "quartet/dev/reviews/mongodb-uri"); err != nil || got != "mongodb://local/" {
+		t.Errorf("read = %q, %v; want the stand-in's value", got, err)
+	}
+}
