@@ -210,8 +210,16 @@ func (in Install) Start(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{url: "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), cmd: cmd, done: make(chan struct{})}
 	go func() {
 		s.err = cmd.Wait()
+		if opts.DBPath != "" {
+			os.Remove(filepath.Join(opts.DBPath, pidFile))
+		}
 		close(s.done)
 	}()
+	if opts.DBPath != "" {
+		if err := os.WriteFile(filepath.Join(opts.DBPath, pidFile), []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
+			return nil, errors.Join(fmt.Errorf("dynamolocal: %w", err), s.Stop())
+		}
+	}
 
 	timeout := opts.StartTimeout
 	if timeout == 0 {

@@ -64,6 +64,7 @@ const table = `{"TableName":"things","KeySchema":[{"AttributeName":"pk","KeyType
 	"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}`
 
 func TestShared(t *testing.T) {
+	t.Parallel()
 	url := shared.URL(t)
 	if url != shared.URL(t) {
 		t.Error("a second URL started another server")
@@ -76,6 +77,7 @@ func TestShared(t *testing.T) {
 // TestDBPathKeepsData writes an item, stops the server, starts another on
 // the same directory and reads the item back.
 func TestDBPathKeepsData(t *testing.T) {
+	t.Parallel()
 	in := find(t)
 	dir := t.TempDir()
 	first, err := in.Start(t.Context(), dynamolocal.Options{DBPath: dir})
@@ -118,5 +120,25 @@ func TestFindMissingJar(t *testing.T) {
 	t.Setenv(dynamolocal.EnvJar, t.TempDir())
 	if _, err := dynamolocal.Find(t.Context()); !errors.Is(err, dynamolocal.ErrNoJar) {
 		t.Errorf("Find with an empty %s: %v, want ErrNoJar", dynamolocal.EnvJar, err)
+	}
+}
+
+// TestStopStale: a server whose parent died is found by its pid file and
+// stopped, and its directory can be used again.
+func TestStopStale(t *testing.T) {
+	t.Parallel()
+	in := find(t)
+	dir := t.TempDir()
+	orphan, err := in.Start(t.Context(), dynamolocal.Options{DBPath: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(orphan.Kill)
+	stopped, err := dynamolocal.StopStale(t.Context(), dir)
+	if err != nil || !stopped {
+		t.Fatalf("StopStale = %v, %v; want true", stopped, err)
+	}
+	if stopped, err := dynamolocal.StopStale(t.Context(), dir); err != nil || stopped {
+		t.Errorf("StopStale again = %v, %v; want false", stopped, err)
 	}
 }
