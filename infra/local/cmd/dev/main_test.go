@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"example.com/quartet/infra/local/internal/system"
+	"example.com/quartet/packages/testenv"
 )
 
 // stack is the system every test of this binary drives over HTTP: run, as
@@ -289,9 +290,9 @@ func TestBanner(t *testing.T) {
 	needStack(t)
 	out := stack.stdout.String()
 	for _, want := range []string{
-		`accounts\s+MySQL\s+root@tcp\(127\.0\.0\.1:\d+\)/accounts\s+embedded go-mysql-server, in memory`,
+		`accounts\s+MySQL\s+root@tcp\(127\.0\.0\.1:\d+\)/accounts\s+embedded go-mysql-server, in memory, kept in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "mysql", "accounts.snapshot.json")),
 		`catalog\s+PostgreSQL\s+postgres://postgres:xxxxx@127\.0\.0\.1:\d+/postgres\S*\s+embedded, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "postgres")),
-		`orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+embedded minidyn, in memory`,
+		ordersBanner(),
 		`reviews\s+MongoDB\s+mongodb://127\.0\.0\.1:\d+/\s+embedded FerretDB, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "ferretdb")),
 	} {
 		if !regexp.MustCompile(want).MatchString(out) {
@@ -310,6 +311,16 @@ func TestBanner(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(b)) != stack.url {
 		t.Errorf("%s = %q, %v; want %s", GatewayURLFile, b, err, stack.url)
 	}
+}
+
+// ordersBanner is the banner line of orders: DynamoDB Local where Java is
+// (always in CI), else minidyn, saying why.
+func ordersBanner() string {
+	local := `orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+DynamoDB Local, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "dynamodb"))
+	if testenv.InCI() {
+		return local
+	}
+	return local + `|orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+embedded minidyn, in memory: .* \(no DynamoDB Local: .+\)`
 }
 
 func TestRoutes(t *testing.T) {
