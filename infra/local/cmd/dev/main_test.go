@@ -170,17 +170,27 @@ func (r response) decode(t *testing.T, v any) {
 // (if not empty) as a bearer token, and header pairs.
 func call(t *testing.T, method, path, token string, body any, header ...string) response {
 	t.Helper()
+	return callAt(t, stack.url, method, path, token, body, header...)
+}
+
+// callAt is call on the gateway at base. It is safe in goroutines other
+// than the test's: it reports with t.Errorf, and returns a response of
+// status 0 when the request fails.
+func callAt(t *testing.T, base, method, path, token string, body any, header ...string) response {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("%s %s: %v", method, path, err)
+			return response{}
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, stack.url+path, r)
+	req, err := http.NewRequestWithContext(t.Context(), method, base+path, r)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -193,12 +203,14 @@ func call(t *testing.T, method, path, token string, body any, header ...string) 
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
