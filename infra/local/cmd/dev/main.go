@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ln, err := portwait.Listen(ctx, cfg.addr, portwait.Wait)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return portwait.InUse(cfg.addr, "the gateway",
-			"another make dev may be running: run beside it with `make dev PORTS=free`, or choose an address with `make dev ADDR=127.0.0.1:8081`", portwait.Wait)
+			"run beside it with `make dev PORTS=free` (free ports for everything), or move the gateway with `make dev ADDR=127.0.0.1:8081`", portwait.Wait)
 	}
 	if err != nil {
 		return fmt.Errorf("the gateway: %w", err)
