@@ -123,7 +123,7 @@ func Start(opts Options) (_ *Server, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("embeddedmysql: %w", err)
 	}
-	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: ln}
+	cfg := server.Config{Protocol: "tcp", Address: ln.Addr().String(), Listener: wholeStatements{ln}}
 	s := &Server{addr: ln.Addr().String(), opts: opts, logger: logger, done: make(chan struct{})}
 	wrap := func(h mysqlproto.Handler) (mysqlproto.Handler, error) {
 		s.serial = newSerial(h, opts.LockWait)
@@ -275,3 +275,24 @@ func (h slogHook) Fire(e *logrus.Entry) error {
 func isStartupAdvice(msg string) bool {
 	return strings.Contains(msg, "secure_file_priv") || strings.HasPrefix(msg, "Any user with GRANT FILE privileges")
 }
+
+// wholeStatements hands the server connections that are not *net.TCPConn.
+// On a TCP connection go-mysql-server watches the socket while a statement
+// runs and cancels the statement when the client hangs up (a client whose
+// deadline passed, such as a request out of budget); the in-memory engine
+// does not undo a cancelled statement: an INSERT cut that way left the
+// unique index holding an email whose row was gone. With these connections
+// every statement that started runs to its end, as a committed InnoDB
+// statement would, and the transaction of a client that left is rolled back
+// when its connection closes.
+type wholeStatements struct{ net.Listener }
+
+func (l wholeStatements) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return plainConn{c}, nil
+}
+
+type plainConn struct{ net.Conn }
