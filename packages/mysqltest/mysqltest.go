@@ -11,9 +11,9 @@
 //
 // The embedded server (github.com/dolthub/go-mysql-server, in memory,
 // started by example.com/quartet/packages/embeddedmysql) needs
-// nothing installed, but it does not isolate concurrent transactions: it
-// loses concurrent updates. Concurrency and locking tests must run on
-// External.
+// nothing installed. It runs one transaction at a time, so concurrency
+// cases pass on it, but it has no row locks, deadlocks or isolation levels
+// of its own: tests of those run on External (MariaDB or MySQL).
 package mysqltest
 
 import (

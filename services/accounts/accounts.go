@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/uuid"
 
 	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/mysqlx"
@@ -281,7 +282,11 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) Migrate(ctx context.Context) error { return mysql.Migrate(ctx, a.db) }
 
 // The demo accounts Seed creates, for local development and demos only.
+// Their ids are fixed, so that what other contexts keep about them (carts,
+// orders, reviews) stays theirs whatever happens to the accounts store.
 const (
+	DemoAdminID          = "019a0000-0000-7000-8000-00000000ad01"
+	DemoCustomerID       = "019a0000-0000-7000-8000-00000000c001"
 	DemoAdminEmail       = "admin@quartet.example"
 	DemoAdminPassword    = "quartet-admin-demo"
 	DemoCustomerEmail    = "customer@quartet.example"
@@ -289,19 +294,22 @@ const (
 )
 
 // Seed creates the demo administrator (roles admin and customer) and the
-// demo customer with the Demo* credentials; running it again adds nothing.
+// demo customer with the Demo* ids and credentials; running it again adds
+// nothing.
 // Never seed a stage reachable from the internet.
 func (a *App) Seed(ctx context.Context) error {
 	for _, demo := range []struct {
+		id    string
 		n     domain.NewCustomer
 		roles []domain.Role
 	}{
-		{domain.NewCustomer{Email: DemoAdminEmail, DisplayName: "Demo Admin", Password: DemoAdminPassword},
+		{DemoAdminID, domain.NewCustomer{Email: DemoAdminEmail, DisplayName: "Demo Admin", Password: DemoAdminPassword},
 			[]domain.Role{domain.RoleAdmin, domain.RoleCustomer}},
-		{domain.NewCustomer{Email: DemoCustomerEmail, DisplayName: "Demo Customer", Password: DemoCustomerPassword},
+		{DemoCustomerID, domain.NewCustomer{Email: DemoCustomerEmail, DisplayName: "Demo Customer", Password: DemoCustomerPassword},
 			[]domain.Role{domain.RoleCustomer}},
 	} {
-		if _, err := a.service.CreateAccount(ctx, demo.n, demo.roles...); err != nil && !errors.Is(err, domain.ErrDuplicateEmail) {
+		id := uuid.MustParse(demo.id)
+		if _, err := a.service.CreateAccountWithID(ctx, id, demo.n, demo.roles...); err != nil && !errors.Is(err, domain.ErrDuplicateEmail) {
 			return fmt.Errorf("seed %s: %w", demo.n.Email, err)
 		}
 	}

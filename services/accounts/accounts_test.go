@@ -62,6 +62,9 @@ func TestApp(t *testing.T) {
 	if claims.Roles != "[admin customer]" {
 		t.Errorf("demo admin roles %q, want [admin customer]", claims.Roles)
 	}
+	if claims.Sub != accounts.DemoAdminID {
+		t.Errorf("demo admin id %q, want the fixed %s", claims.Sub, accounts.DemoAdminID)
+	}
 	me := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/me", Claims: apitest.Caller(claims.Sub, "admin", "customer")})
 	if me.Status != http.StatusOK || !strings.Contains(string(me.Body), accounts.DemoAdminEmail) {
 		t.Errorf("GET /v1/me: %d %s", me.Status, me.Body)

@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/testenv v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
 )
@@ -29,6 +30,7 @@ require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/budget v0.0.0
+	example.com/quartet/packages/dynamolocal v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
@@ -74,3 +76,7 @@ replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 
 replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
+
+replace example.com/quartet/packages/testenv => ../../packages/testenv

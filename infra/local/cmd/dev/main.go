@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
@@ -128,12 +129,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer pgLog.Close()
+	dynamoLog, err := os.OpenFile(filepath.Join(cfg.dataDir, "dynamodb.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer dynamoLog.Close()
 
 	// The gateway listens first: its URL is the token issuer, and orders
 	// reaches catalog through it. Until the system is up it answers 503.
 	ln, err := portwait.Listen(ctx, cfg.addr, portwait.Wait)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return portwait.InUse(cfg.addr, "the gateway", "choose another address with -addr or QUARTET_ADDR", portwait.Wait)
+		return portwait.InUse(cfg.addr, "the gateway",
+			"run beside it with `make dev PORTS=free` (free ports for everything), or move the gateway with `make dev ADDR=127.0.0.1:8081`", portwait.Wait)
 	}
 	if err != nil {
 		return fmt.Errorf("the gateway: %w", err)
@@ -161,7 +168,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// the contexts close and the stores stop.
 	var sys *system.System
 	urlFile := filepath.Join(cfg.dataDir, GatewayURLFile)
+	migrateDir := filepath.Join(cfg.dataDir, MigrateDir)
 	defer func() {
+		if rerr := os.RemoveAll(migrateDir); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
 		if serr := srv.Shutdown(shutdownCtx); serr != nil {
@@ -183,12 +194,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintln(stdout, "Starting the stores and contexts...")
 	sys, err = system.Start(ctx, system.Config{
-		DataDir:    cfg.dataDir,
-		External:   cfg.stores,
-		Ports:      ports,
-		GatewayURL: gatewayURL,
-		Logger:     logger,
-		StoreLog:   pgLog,
+		DataDir:     cfg.dataDir,
+		External:    cfg.stores,
+		Ports:       ports,
+		GatewayURL:  gatewayURL,
+		Logger:      logger,
+		StoreLog:    pgLog,
+		DynamoDBLog: dynamoLog,
+		Progress:    stdout,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -219,6 +232,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := os.WriteFile(urlFile, []byte(gatewayURL+"\n"), 0o644); err != nil {
 		return err
 	}
+	if err := writeMigrateEnv(migrateDir, sys.Stores, gatewayURL, cfg.dataDir); err != nil {
+		return err
+	}
 	printBanner(stdout, cfg, gatewayURL, sys.Running, pgLogPath)
 
 	select {
@@ -229,6 +245,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintln(stdout, "Shutting down...")
 	return nil
 }
+
+// MigrateDir is the directory in the data directory where dev records,
+// while it runs, the configuration of each context's migrate command
+// (<context>.env, shell variable assignments), so that `make migrate`
+// reaches the running stores by default.
+const MigrateDir = "migrate"
+
+// writeMigrateEnv writes MigrateDir/<context>.env for catalog, accounts and
+// reviews: the variables their cmd/migrate reads.
+func writeMigrateEnv(dir string, stores system.Stores, gatewayURL, dataDir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := map[string][][2]string{
+		"catalog": {{"DATABASE_URL", stores.PostgresURL}, {"CATALOG_DB_ENGINE", "postgres"}},
+		"accounts": {{"DATABASE_URL", stores.MySQLDSN}, {"TOKEN_ISSUER", gatewayURL},
+			{"TOKEN_AUDIENCE", system.Audience}, {"SIGNING_KEY_DIR", dataDir}},
+		"reviews": {{"MONGODB_URI", stores.MongoURI}, {"MONGODB_DATABASE", system.ReviewsDatabase}},
+	}
+	for name, vars := range files {
+		var b strings.Builder
+		fmt.Fprintf(&b, "# The stores of the running make dev, for make migrate SERVICE=%s. Removed when it stops.\n", name)
+		for _, v := range vars {
+			fmt.Fprintf(&b, "%s=%s\n", v[0], shellQuote(v[1]))
+		}
+		// 0600: the URLs may carry passwords.
+		if err := os.WriteFile(filepath.Join(dir, name+".env"), []byte(b.String()), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // baseURL returns the gateway's URL for clients on this machine: an
 // unspecified address (":8080", "0.0.0.0:8080") is reached at 127.0.0.1.

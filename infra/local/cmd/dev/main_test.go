@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"example.com/quartet/infra/local/internal/system"
+	"example.com/quartet/packages/testenv"
 )
 
 // stack is the system every test of this binary drives over HTTP: run, as
@@ -169,17 +170,27 @@ func (r response) decode(t *testing.T, v any) {
 // (if not empty) as a bearer token, and header pairs.
 func call(t *testing.T, method, path, token string, body any, header ...string) response {
 	t.Helper()
+	return callAt(t, stack.url, method, path, token, body, header...)
+}
+
+// callAt is call on the gateway at base. It is safe in goroutines other
+// than the test's: it reports with t.Errorf, and returns a response of
+// status 0 when the request fails.
+func callAt(t *testing.T, base, method, path, token string, body any, header ...string) response {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("%s %s: %v", method, path, err)
+			return response{}
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, stack.url+path, r)
+	req, err := http.NewRequestWithContext(t.Context(), method, base+path, r)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -192,12 +203,14 @@ func call(t *testing.T, method, path, token string, body any, header ...string) 
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Errorf("%s %s: %v", method, path, err)
+		return response{}
 	}
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
@@ -289,9 +302,9 @@ func TestBanner(t *testing.T) {
 	needStack(t)
 	out := stack.stdout.String()
 	for _, want := range []string{
-		`accounts\s+MySQL\s+root@tcp\(127\.0\.0\.1:\d+\)/accounts\s+embedded go-mysql-server, in memory`,
+		`accounts\s+MySQL\s+root@tcp\(127\.0\.0\.1:\d+\)/accounts\s+embedded go-mysql-server, in memory, kept in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "mysql", "accounts.snapshot.json")),
 		`catalog\s+PostgreSQL\s+postgres://postgres:xxxxx@127\.0\.0\.1:\d+/postgres\S*\s+embedded, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "postgres")),
-		`orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+embedded minidyn, in memory`,
+		ordersBanner(),
 		`reviews\s+MongoDB\s+mongodb://127\.0\.0\.1:\d+/\s+embedded FerretDB, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "ferretdb")),
 	} {
 		if !regexp.MustCompile(want).MatchString(out) {
@@ -310,6 +323,16 @@ func TestBanner(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(b)) != stack.url {
 		t.Errorf("%s = %q, %v; want %s", GatewayURLFile, b, err, stack.url)
 	}
+}
+
+// ordersBanner is the banner line of orders: DynamoDB Local where Java is
+// (always in CI), else minidyn, saying why.
+func ordersBanner() string {
+	local := `orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+DynamoDB Local, data in ` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "dynamodb"))
+	if testenv.InCI() {
+		return local
+	}
+	return local + `|orders\s+DynamoDB\s+http://127\.0\.0\.1:\d+\s+embedded minidyn, in memory: .* \(no DynamoDB Local: .+\)`
 }
 
 func TestRoutes(t *testing.T) {

@@ -15,12 +15,14 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/infra/local/internal/portwait"
+	"example.com/quartet/packages/dynamolocal"
 	"example.com/quartet/packages/embeddedferret"
 	"example.com/quartet/packages/embeddedmysql"
 	"example.com/quartet/packages/embeddedpg"
@@ -49,7 +51,8 @@ var DefaultPorts = Ports{Postgres: 15432, MySQL: 13306, DynamoDB: 18000, MongoDB
 // The databases the contexts use on their servers.
 const (
 	accountsDatabase = "accounts"
-	reviewsDatabase  = reviews.DefaultDatabase
+	// ReviewsDatabase is the MongoDB database of reviews.
+	ReviewsDatabase = reviews.DefaultDatabase
 	// reviewsSweepInterval is how often make dev applies the summary
 	// changes that reviews still owe (after a request cut by its deadline).
 	reviewsSweepInterval = 30 * time.Second
@@ -158,7 +161,7 @@ func contexts() []entry {
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
 				// make dev is one long-running process: it sweeps owed summary
 				// changes at start (in New) and every reviewsSweepInterval.
-				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: reviewsDatabase,
+				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: ReviewsDatabase,
 					SweepInterval: reviewsSweepInterval}, l))
 			},
 		},
@@ -192,7 +195,20 @@ type Config struct {
 	Logger *slog.Logger
 	// StoreLog receives the output of the embedded PostgreSQL server.
 	StoreLog io.Writer
+	// DynamoDBLog receives the output of DynamoDB Local. Nil discards it.
+	DynamoDBLog io.Writer
+	// Progress receives one line per step of the start, such as
+	// "starting PostgreSQL (catalog)...". Nil discards them.
+	Progress io.Writer
 }
+
+// AccountsSnapshot is the file in the data directory that keeps the
+// embedded accounts store (go-mysql-server) across restarts.
+const AccountsSnapshot = "mysql/accounts.snapshot.json"
+
+// DynamoDBDir is the directory in the data directory of DynamoDB Local's
+// data.
+const DynamoDBDir = "dynamodb"
 
 // System is the running local system.
 type System struct {
@@ -232,6 +248,7 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 
 	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir}
 	for _, e := range contexts() {
+		progress(cfg, "opening %s: migrating its store and loading its demo data...", e.name)
 		a, err := e.open(ctx, w, logger.With("context", e.name))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", e.name, err)
@@ -256,12 +273,22 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 	return s, nil
 }
 
+// progress prints one line of the start to cfg.Progress.
+func progress(cfg Config, format string, args ...any) {
+	if cfg.Progress != nil {
+		fmt.Fprintf(cfg.Progress, "  "+format+"\n", args...)
+	}
+}
+
+// InUseAdvice is what the port-in-use messages suggest.
+const InUseAdvice = "run beside it with `make dev PORTS=free` (free ports for everything), or set %s to use a server of your own"
+
 // startStores starts the embedded stand-in of every store not given in
 // cfg.External, each after waiting for its fixed port to be released by a
 // previous run.
 func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	wait := func(port int, what, env string) error {
-		return portwait.Free(ctx, port, portwait.Wait, what, "set "+env+" to use a server of your own")
+		return portwait.Free(ctx, port, portwait.Wait, what, fmt.Sprintf(InUseAdvice, env))
 	}
 
 	// accounts: MySQL.
@@ -271,17 +298,21 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 		if err := wait(cfg.Ports.MySQL, "embedded MySQL (accounts)", "ACCOUNTS_DATABASE_URL"); err != nil {
 			return err
 		}
+		progress(cfg, "starting MySQL for accounts (go-mysql-server, in this process)...")
+		snapshot := filepath.Join(cfg.DataDir, filepath.FromSlash(AccountsSnapshot))
 		srv, err := embeddedmysql.Start(embeddedmysql.Options{
-			Port:      cfg.Ports.MySQL,
-			Databases: []string{accountsDatabase},
-			Logger:    logger.With("store", "go-mysql-server"),
+			Port:         cfg.Ports.MySQL,
+			Databases:    []string{accountsDatabase},
+			Logger:       logger.With("store", "go-mysql-server"),
+			SnapshotPath: snapshot,
 		})
 		if err != nil {
 			return fmt.Errorf("start the embedded MySQL (go-mysql-server) for accounts: %w", err)
 		}
 		s.closers = append(s.closers, srv.Stop)
 		s.Stores.MySQLDSN = srv.DSN(accountsDatabase)
-		s.Running = append(s.Running, Store{"accounts", "MySQL", s.Stores.MySQLDSN, "embedded go-mysql-server, in memory: accounts other than the demo ones are lost at exit"})
+		s.Running = append(s.Running, Store{"accounts", "MySQL", s.Stores.MySQLDSN,
+			fmt.Sprintf("embedded go-mysql-server, in memory, kept in %s (at exit and every %s: kill -9 loses the last %[2]s)", snapshot, embeddedmysql.DefaultSnapshotEvery)})
 	}
 
 	// catalog: PostgreSQL.
@@ -299,6 +330,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 		if err := wait(cfg.Ports.Postgres, "embedded PostgreSQL (catalog)", "DATABASE_URL"); err != nil {
 			return err
 		}
+		progress(cfg, "starting PostgreSQL for catalog (the first start creates its database in %s)...", dir)
 		srv, err := embeddedpg.Start(ctx, embeddedpg.Options{DataPath: dir, Port: uint32(cfg.Ports.Postgres), Logger: cfg.StoreLog})
 		if err != nil {
 			return fmt.Errorf("start the embedded PostgreSQL for catalog: %w", err)
@@ -312,16 +344,9 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 	if s.Stores.DynamoDBEndpoint != "" {
 		s.Running = append(s.Running, Store{"orders", "DynamoDB", redactURL(s.Stores.DynamoDBEndpoint), "external (DYNAMODB_ENDPOINT)"})
 	} else {
-		if err := wait(cfg.Ports.DynamoDB, "embedded DynamoDB (orders)", "DYNAMODB_ENDPOINT"); err != nil {
+		if err := s.startDynamoDB(ctx, cfg, wait); err != nil {
 			return err
 		}
-		srv, err := localdynamo.Start(loopback(cfg.Ports.DynamoDB))
-		if err != nil {
-			return fmt.Errorf("start the embedded DynamoDB (minidyn) for orders: %w", err)
-		}
-		s.closers = append(s.closers, srv.Close)
-		s.Stores.DynamoDBEndpoint = srv.URL
-		s.Running = append(s.Running, Store{"orders", "DynamoDB", srv.URL, "embedded minidyn, in memory: carts and orders are lost at exit"})
 	}
 
 	// reviews: MongoDB.
@@ -332,6 +357,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 			return err
 		}
 		dir := filepath.Join(cfg.DataDir, "ferretdb")
+		progress(cfg, "starting MongoDB for reviews (FerretDB on SQLite, in this process)...")
 		srv, err := embeddedferret.Start(embeddedferret.Options{DataPath: dir, Port: cfg.Ports.MongoDB, Logger: ferretLogger(logger)})
 		if err != nil {
 			return fmt.Errorf("start the embedded MongoDB (FerretDB) for reviews: %w", err)
@@ -343,27 +369,82 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 	return nil
 }
 
+// startDynamoDB starts orders' DynamoDB: AWS's DynamoDB Local with its
+// data in the data directory where Java 17+ and the npm package are found,
+// else minidyn in memory; the banner says which and why.
+func (s *System) startDynamoDB(ctx context.Context, cfg Config, wait func(port int, what, env string) error) error {
+	in, err := dynamolocal.Find(ctx)
+	if errors.Is(err, dynamolocal.ErrNoJava) || errors.Is(err, dynamolocal.ErrNoJar) {
+		return s.startMinidyn(cfg, wait, strings.TrimPrefix(err.Error(), "dynamolocal: "))
+	}
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(cfg.DataDir, DynamoDBDir)
+	if _, err := dynamolocal.StopStale(ctx, dir); err != nil {
+		return err
+	}
+	if err := wait(cfg.Ports.DynamoDB, "DynamoDB Local (orders)", "DYNAMODB_ENDPOINT"); err != nil {
+		return err
+	}
+	progress(cfg, "starting DynamoDB Local for orders (Java, about 5 s)...")
+	srv, err := in.Start(ctx, dynamolocal.Options{Port: cfg.Ports.DynamoDB, DBPath: dir, Log: cfg.DynamoDBLog})
+	if err != nil {
+		return fmt.Errorf("start DynamoDB Local for orders: %w", err)
+	}
+	s.closers = append(s.closers, srv.Stop)
+	s.Stores.DynamoDBEndpoint = srv.URL()
+	s.Running = append(s.Running, Store{"orders", "DynamoDB", srv.URL(), "DynamoDB Local, data in " + dir})
+	return nil
+}
+
+// startMinidyn starts the in-memory minidyn for orders, saying why it is
+// not DynamoDB Local.
+func (s *System) startMinidyn(cfg Config, wait func(port int, what, env string) error, why string) error {
+	if err := wait(cfg.Ports.DynamoDB, "embedded DynamoDB (orders)", "DYNAMODB_ENDPOINT"); err != nil {
+		return err
+	}
+	progress(cfg, "starting minidyn for orders (in this process, in memory)...")
+	srv, err := localdynamo.Start(loopback(cfg.Ports.DynamoDB))
+	if err != nil {
+		return fmt.Errorf("start the embedded DynamoDB (minidyn) for orders: %w", err)
+	}
+	s.closers = append(s.closers, srv.Close)
+	s.Stores.DynamoDBEndpoint = srv.URL
+	s.Running = append(s.Running, Store{"orders", "DynamoDB", srv.URL,
+		"embedded minidyn, in memory: carts and orders are lost at exit (no DynamoDB Local: " + why + ")"})
+	return nil
+}
+
 // ferretLogger keeps FerretDB's warnings and errors; it logs every
-// connection at info level.
+// connection at info level. It drops the warnings FerretDB logs for every
+// command that fails (a dump of the response: a duplicate key the context
+// answers with 409, the driver's endSessions at disconnect, which FerretDB
+// v1 does not implement): the client gets that failure and handles it.
+// Errors, such as a connection FerretDB closes, are kept.
 func ferretLogger(l *slog.Logger) *slog.Logger {
-	return slog.New(minLevel{l.Handler(), slog.LevelWarn}).With("store", "ferretdb")
+	return slog.New(ferretHandler{l.Handler()}).With("store", "ferretdb")
 }
 
-type minLevel struct {
-	slog.Handler
-	min slog.Level
+type ferretHandler struct{ slog.Handler }
+
+func (h ferretHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }
 
-func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= h.min && h.Handler.Enabled(ctx, l)
+func (h ferretHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < slog.LevelError && (strings.HasPrefix(r.Message, "Response header:") || strings.HasPrefix(r.Message, "Response message:")) {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
 }
 
-func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
-	return minLevel{h.Handler.WithAttrs(as), h.min}
+func (h ferretHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return ferretHandler{h.Handler.WithAttrs(as)}
 }
 
-func (h minLevel) WithGroup(name string) slog.Handler {
-	return minLevel{h.Handler.WithGroup(name), h.min}
+func (h ferretHandler) WithGroup(name string) slog.Handler {
+	return ferretHandler{h.Handler.WithGroup(name)}
 }
 
 // loopback returns 127.0.0.1:port; port 0 picks a free one.

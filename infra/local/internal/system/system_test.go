@@ -2,6 +2,7 @@ package system
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -61,5 +62,22 @@ func TestContextsAreDistinct(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("no %s in contexts()", want)
 		}
+	}
+}
+
+func TestFerretLoggerDropsCommandFailures(t *testing.T) {
+	var b strings.Builder
+	l := ferretLogger(slog.New(slog.NewTextHandler(&b, nil)))
+	l.Info("connection accepted")
+	l.Warn("Response header: length: 121, opcode: OP_MSG")
+	l.Warn("Response message:\n{\"errmsg\": \"no such command: 'endSessions'\"}")
+	l.Warn("something else")
+	l.Error("Response message:\n{} (connection closed)")
+	out := b.String()
+	if strings.Contains(out, "connection accepted") || strings.Contains(out, "endSessions") || strings.Contains(out, "Response header") {
+		t.Errorf("info logs or command-failure dumps were kept:\n%s", out)
+	}
+	if !strings.Contains(out, "something else") || !strings.Contains(out, "connection closed") {
+		t.Errorf("other warnings or errors were dropped:\n%s", out)
 	}
 }

@@ -50,8 +50,23 @@ func (s *Service) SignUp(ctx context.Context, n NewCustomer) (Customer, error) {
 }
 
 // CreateAccount opens an account with the given roles; it is SignUp for
-// operators (the seed creates the demo administrator with it).
+// operators.
 func (s *Service) CreateAccount(ctx context.Context, n NewCustomer, roles ...Role) (Customer, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Customer{}, fmt.Errorf("new account id: %w", err)
+	}
+	return s.createAccount(ctx, id, n, roles)
+}
+
+// CreateAccountWithID is CreateAccount with an id chosen by the caller: the
+// seed gives the demo accounts the same ids on every machine and after
+// every restart. It returns ErrDuplicateEmail when the email is taken.
+func (s *Service) CreateAccountWithID(ctx context.Context, id uuid.UUID, n NewCustomer, roles ...Role) (Customer, error) {
+	return s.createAccount(ctx, id, n, roles)
+}
+
+func (s *Service) createAccount(ctx context.Context, id uuid.UUID, n NewCustomer, roles []Role) (Customer, error) {
 	var ck validation.Errors
 	if err := password.Check(n.Password); err != nil {
 		ck.Check(false, "password", err.Error())
@@ -60,10 +75,6 @@ func (s *Service) CreateAccount(ctx context.Context, n NewCustomer, roles ...Rol
 		if !r.Valid() {
 			return Customer{}, fmt.Errorf("accounts: unknown role %q", r)
 		}
-	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return Customer{}, fmt.Errorf("new account id: %w", err)
 	}
 	c, err := n.create(id.String(), "", roles, s.now())
 	if err != nil {

@@ -29,9 +29,10 @@ var now = time.Date(2025, 3, 14, 15, 9, 26, 535897000, time.UTC)
 // Options adapt the suite to an adapter.
 type Options struct {
 	// SkipConcurrency skips the tests that race many goroutines against
-	// one account. Set it only for engines known not to isolate concurrent
-	// transactions, such as go-mysql-server, which loses concurrent updates;
-	// those cases must then pass on MariaDB or MySQL.
+	// one account. Set it only for an engine known not to isolate
+	// concurrent transactions; those cases must then pass on MariaDB or
+	// MySQL. (go-mysql-server is such an engine, but embeddedmysql runs it
+	// one transaction at a time, and it runs them all.)
 	SkipConcurrency bool
 }
 

@@ -19,7 +19,16 @@ func Run(ctx context.Context, svc *catalog.Service, store catalog.Store) error {
 			return fmt.Errorf("seed category %s: %w", c.Slug, err)
 		}
 	}
+	// Check first: an INSERT that fails on the unique SKU is harmless, but
+	// PostgreSQL logs each one as an ERROR, some fifty at every start.
+	existing, err := skus(ctx, store)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
 	for _, p := range products {
+		if existing[p.sku] {
+			continue
+		}
 		_, err := svc.CreateProduct(ctx, catalog.NewProduct{
 			SKU: p.sku, Name: p.name, Description: p.description,
 			Price:    catalog.Money{Amount: p.cents, Currency: "USD"},
@@ -30,6 +39,27 @@ func Run(ctx context.Context, svc *catalog.Service, store catalog.Store) error {
 		}
 	}
 	return nil
+}
+
+// skus returns the SKUs of the products in store that are listed (active).
+// A demo product an administrator archived is created again and fails on
+// its SKU, which Run ignores.
+func skus(ctx context.Context, store catalog.Store) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	q := catalog.Query{Limit: catalog.MaxLimit}
+	for {
+		page, err := store.Products(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Products {
+			seen[p.SKU] = true
+		}
+		if page.Next == "" {
+			return seen, nil
+		}
+		q.After = page.Next
+	}
 }
 
 var categories = []catalog.Category{

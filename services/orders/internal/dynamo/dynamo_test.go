@@ -3,6 +3,7 @@ package dynamo_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"example.com/quartet/packages/dynamolocal"
 	"example.com/quartet/services/orders/internal/dynamo"
 	"example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/internal/orderstest"
@@ -25,10 +27,19 @@ func TestStoreMinidyn(t *testing.T) {
 	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
 }
 
+// TestStoreDynamoDBLocal runs the contract suite on AWS's DynamoDB Local,
+// one in-memory server for the package: it enforces what minidyn does not
+// (ClientRequestToken reuse, TableStatus). It skips where Java or the npm
+// package is missing, and fails there under CI=true.
+func TestStoreDynamoDBLocal(t *testing.T) {
+	client := newClient(t, ddbLocal.URL(t))
+	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+}
+
 // TestStoreEndpoint runs the contract suite on the DynamoDB endpoint in
-// TEST_DYNAMODB_ENDPOINT, such as DynamoDB Local. The test is optional
-// everywhere, CI included (minidyn already covers the adapter there), so
-// it skips when the variable is unset instead of failing under CI=true as
+// TEST_DYNAMODB_ENDPOINT, a server of your own. It is optional everywhere,
+// CI included (minidyn and DynamoDB Local cover the adapter there), so it
+// skips when the variable is unset instead of failing under CI=true as
 // testenv.Lookup would.
 func TestStoreEndpoint(t *testing.T) {
 	endpoint := os.Getenv("TEST_DYNAMODB_ENDPOINT")
@@ -37,6 +48,19 @@ func TestStoreEndpoint(t *testing.T) {
 	}
 	client := newClient(t, endpoint)
 	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+}
+
+// ddbLocal is the DynamoDB Local of this package's tests, stopped by
+// TestMain.
+var ddbLocal dynamolocal.Shared
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := ddbLocal.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 var minidyn = sync.OnceValues(func() (*localdynamo.Server, error) { return localdynamo.Start("") })

@@ -10,9 +10,13 @@ package orderstest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,6 +29,23 @@ const (
 	cartWorkers      = 20
 	placementWorkers = 50
 )
+
+// run tells this process's tokens from those of earlier runs on the same
+// server (see requestToken).
+var run = rand.Text()
+
+// requestToken returns the claim token named name for customer's key in
+// test t. Tokens are ClientRequestTokens in DynamoDB, which remembers a
+// token with its transaction for ten minutes across every table and
+// rejects a token reused for another transaction
+// (IdempotentParameterMismatchException), as the service's tokens, random
+// per request, never are. So a fixture's token stands for one request only
+// within one test, customer and key: the same name there gives the same
+// token, and nothing else does. DynamoDB limits tokens to 36 characters.
+func requestToken(t testing.TB, customer, key, name string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{run, t.Name(), customer, key, name}, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
 
 // now is the suite's clock: UTC, to the millisecond, as the service gives
 // it to stores.
@@ -125,7 +146,7 @@ func testCartsArePerCustomer(t *testing.T, s orders.Store) {
 
 func testClaimKey(t *testing.T, s orders.Store) {
 	ctx := t.Context()
-	first := claim("alice", "key-1", "hash-a", "token-1", now)
+	first := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, first)
 
 	for _, tt := range []struct {
@@ -133,8 +154,8 @@ func testClaimKey(t *testing.T, s orders.Store) {
 		c    orders.Claim
 		want error
 	}{
-		{"same request in progress", claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Second)), &orders.KeyInProgressError{RetryAfter: orders.DefaultClaimLease - time.Second}},
-		{"different request", claim("alice", "key-1", "hash-b", "token-2", now.Add(time.Second)), orders.ErrKeyReused},
+		{"same request in progress", claim(t, "alice", "key-1", "hash-a", "token-2", now.Add(time.Second)), &orders.KeyInProgressError{RetryAfter: orders.DefaultClaimLease - time.Second}},
+		{"different request", claim(t, "alice", "key-1", "hash-b", "token-2", now.Add(time.Second)), orders.ErrKeyReused},
 	} {
 		_, _, err := s.ClaimKey(ctx, tt.c)
 		if inProgress, ok := tt.want.(*orders.KeyInProgressError); ok {
@@ -145,33 +166,33 @@ func testClaimKey(t *testing.T, s orders.Store) {
 			t.Errorf("%s: ClaimKey = %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	mustClaim(t, s, claim("bob", "key-1", "hash-b", "token-3", now))   // keys are per customer
-	mustClaim(t, s, claim("alice", "key-2", "hash-b", "token-4", now)) // another key
+	mustClaim(t, s, claim(t, "bob", "key-1", "hash-b", "token-3", now))   // keys are per customer
+	mustClaim(t, s, claim(t, "alice", "key-2", "hash-b", "token-4", now)) // another key
 
 	// Releasing someone else's claim does nothing; releasing one's own
 	// frees the key, for any request.
-	if err := s.ReleaseKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now)); err != nil {
+	if err := s.ReleaseKey(ctx, claim(t, "alice", "key-1", "hash-a", "token-2", now)); err != nil {
 		t.Fatalf("ReleaseKey of another token: %v", err)
 	}
-	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-5", now)); !errors.Is(err, orders.ErrKeyInProgress) {
+	if _, _, err := s.ClaimKey(ctx, claim(t, "alice", "key-1", "hash-a", "token-5", now)); !errors.Is(err, orders.ErrKeyInProgress) {
 		t.Errorf("ClaimKey after another token's release = %v, want %v", err, orders.ErrKeyInProgress)
 	}
 	if err := s.ReleaseKey(ctx, first); err != nil {
 		t.Fatalf("ReleaseKey: %v", err)
 	}
-	mustClaim(t, s, claim("alice", "key-1", "hash-c", "token-6", now))
+	mustClaim(t, s, claim(t, "alice", "key-1", "hash-c", "token-6", now))
 }
 
 func testClaimTakeover(t *testing.T, s orders.Store) {
 	const lease = 12 * time.Second
-	first := claim("alice", "key-1", "hash-a", "token-1", now)
+	first := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	first.Lease = lease
 	mustClaim(t, s, first)
 
 	// Until the lease ends the key is in progress, and the error says for
 	// how much longer.
 	for _, elapsed := range []time.Duration{0, 4500 * time.Millisecond, lease - time.Millisecond} {
-		_, _, err := s.ClaimKey(t.Context(), claim("alice", "key-1", "hash-a", "token-2", now.Add(elapsed)))
+		_, _, err := s.ClaimKey(t.Context(), claim(t, "alice", "key-1", "hash-a", "token-2", now.Add(elapsed)))
 		var inProgress *orders.KeyInProgressError
 		if !errors.As(err, &inProgress) {
 			t.Fatalf("ClaimKey %v into a %v lease = %v, want %v", elapsed, lease, err, orders.ErrKeyInProgress)
@@ -182,7 +203,7 @@ func testClaimTakeover(t *testing.T, s orders.Store) {
 	}
 
 	later := now.Add(lease)
-	if _, _, err := s.ClaimKey(t.Context(), claim("alice", "key-1", "hash-b", "token-2", later)); !errors.Is(err, orders.ErrKeyReused) {
+	if _, _, err := s.ClaimKey(t.Context(), claim(t, "alice", "key-1", "hash-b", "token-2", later)); !errors.Is(err, orders.ErrKeyReused) {
 		t.Errorf("ClaimKey with another body after the claim timed out = %v, want %v", err, orders.ErrKeyReused)
 	}
 
@@ -193,7 +214,7 @@ func testClaimTakeover(t *testing.T, s orders.Store) {
 	var wg sync.WaitGroup
 	for i := range takers {
 		wg.Go(func() {
-			c := claim("alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", i), later)
+			c := claim(t, "alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", i), later)
 			_, replayed, err := s.ClaimKey(t.Context(), c)
 			won[i], errs[i] = err == nil && !replayed, err
 		})
@@ -213,7 +234,7 @@ func testClaimTakeover(t *testing.T, s orders.Store) {
 	if winner < 0 {
 		t.Fatalf("no taker took over the key: %v", errs)
 	}
-	taker := claim("alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", winner), later)
+	taker := claim(t, "alice", "key-1", "hash-a", fmt.Sprintf("taker-%d", winner), later)
 
 	// The first claim is lost: it can neither complete nor release.
 	cart := mustSetItem(t, s, "alice", product(1), 1)
@@ -231,11 +252,11 @@ func testClaimTakeover(t *testing.T, s orders.Store) {
 }
 
 func testClaimExpiredKey(t *testing.T, s orders.Store) {
-	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	c := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, c)
 	cart := mustSetItem(t, s, "alice", product(1), 1)
 	mustPlace(t, s, placement(t, "alice", 1, cart.Version, c))
-	later := claim("alice", "key-1", "hash-b", "token-2", now.Add(orders.KeyRetention+time.Second))
+	later := claim(t, "alice", "key-1", "hash-b", "token-2", now.Add(orders.KeyRetention+time.Second))
 	mustClaim(t, s, later)
 }
 
@@ -243,7 +264,7 @@ func testPlaceOrder(t *testing.T, s orders.Store) {
 	ctx := t.Context()
 	mustSetItem(t, s, "alice", product(1), 2)
 	cart := mustSetItem(t, s, "alice", product(2), 1)
-	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	c := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, c)
 	p := placement(t, "alice", 1, cart.Version, c)
 	mustPlace(t, s, p)
@@ -260,12 +281,12 @@ func testPlaceOrder(t *testing.T, s orders.Store) {
 	}
 	checkCart(t, after, cart.Version+1, nil)
 
-	res, replayed, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now.Add(time.Hour)))
+	res, replayed, err := s.ClaimKey(ctx, claim(t, "alice", "key-1", "hash-a", "token-2", now.Add(time.Hour)))
 	if err != nil || !replayed || res.Status != p.Response.Status || !bytes.Equal(res.Body, p.Response.Body) {
 		t.Errorf("ClaimKey of a completed key = %d %q, %v, %v; want %d %q, true, nil",
 			res.Status, res.Body, replayed, err, p.Response.Status, p.Response.Body)
 	}
-	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-b", "token-2", now.Add(time.Hour))); !errors.Is(err, orders.ErrKeyReused) {
+	if _, _, err := s.ClaimKey(ctx, claim(t, "alice", "key-1", "hash-b", "token-2", now.Add(time.Hour))); !errors.Is(err, orders.ErrKeyReused) {
 		t.Errorf("ClaimKey of a completed key with another body = %v, want %v", err, orders.ErrKeyReused)
 	}
 }
@@ -273,7 +294,7 @@ func testPlaceOrder(t *testing.T, s orders.Store) {
 func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
 	ctx := t.Context()
 	cart := mustSetItem(t, s, "alice", product(1), 2)
-	c := claim("alice", "key-1", "hash-a", "token-1", now)
+	c := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, c)
 	p := placement(t, "alice", 1, cart.Version, c)
 	mustSetItem(t, s, "alice", product(2), 1) // the cart changes meanwhile
@@ -282,7 +303,7 @@ func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
 		t.Fatalf("PlaceOrder from a changed cart = %v, want %v", err, orders.ErrConflict)
 	}
 	checkNoOrder(t, s, "alice", p.Order.ID)
-	if _, _, err := s.ClaimKey(ctx, claim("alice", "key-1", "hash-a", "token-2", now)); !errors.Is(err, orders.ErrKeyInProgress) {
+	if _, _, err := s.ClaimKey(ctx, claim(t, "alice", "key-1", "hash-a", "token-2", now)); !errors.Is(err, orders.ErrKeyInProgress) {
 		t.Errorf("the key after a failed placement: ClaimKey = %v, want %v", err, orders.ErrKeyInProgress)
 	}
 	after, err := s.Cart(ctx, "alice")
@@ -294,7 +315,7 @@ func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
 
 func testPlaceOrderClaimLost(t *testing.T, s orders.Store) {
 	cart := mustSetItem(t, s, "alice", product(1), 2)
-	p := placement(t, "alice", 1, cart.Version, claim("alice", "key-1", "hash-a", "token-1", now)) // never claimed
+	p := placement(t, "alice", 1, cart.Version, claim(t, "alice", "key-1", "hash-a", "token-1", now)) // never claimed
 	if err := s.PlaceOrder(t.Context(), p); !errors.Is(err, orders.ErrClaimLost) {
 		t.Fatalf("PlaceOrder without a claim = %v, want %v", err, orders.ErrClaimLost)
 	}
@@ -514,8 +535,8 @@ func line(n, quantity int) orders.Line {
 // orderID returns the nth order ID; IDs sort in n's order, as UUIDv7s do.
 func orderID(n int) string { return fmt.Sprintf("01900000-0000-7000-8000-%012d", n) }
 
-func claim(customer, key, hash, token string, at time.Time) orders.Claim {
-	return orders.Claim{CustomerID: customer, Key: key, RequestHash: hash, Token: token, Now: at}
+func claim(t testing.TB, customer, key, hash, token string, at time.Time) orders.Claim {
+	return orders.Claim{CustomerID: customer, Key: key, RequestHash: hash, Token: requestToken(t, customer, key, token), Now: at}
 }
 
 // placement returns the nth order of customer, made of the lines of
@@ -558,7 +579,7 @@ func mustPlace(t *testing.T, s orders.Store, p orders.Placement) {
 func mustPlaceNew(t *testing.T, s orders.Store, customer string, n int) orders.Placement {
 	t.Helper()
 	cart := mustSetItem(t, s, customer, product(1), 1)
-	c := claim(customer, fmt.Sprintf("key-%d", n), "hash", "token", now)
+	c := claim(t, customer, fmt.Sprintf("key-%d", n), "hash", "token", now)
 	mustClaim(t, s, c)
 	p := placement(t, customer, n, cart.Version, c)
 	mustPlace(t, s, p)
