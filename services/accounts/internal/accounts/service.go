@@ -156,15 +156,15 @@ func (s *Service) Customer(ctx context.Context, id string) (Customer, error) {
 	return s.store.Customer(ctx, id)
 }
 
-// UpdateProfile applies p when the account is still at version; it returns
-// ErrVersionMismatch when it is not, and ErrDuplicateEmail when the new
-// email belongs to another account.
-func (s *Service) UpdateProfile(ctx context.Context, id string, version int, p Profile) (Customer, error) {
+// UpdateProfile applies p when match accepts the account's current version
+// (the request's If-Match); it returns ErrVersionMismatch when it does not,
+// and ErrDuplicateEmail when the new email belongs to another account.
+func (s *Service) UpdateProfile(ctx context.Context, id string, match func(version int) bool, p Profile) (Customer, error) {
 	if !validID(id) {
 		return Customer{}, ErrNotFound
 	}
 	return s.store.UpdateCustomer(ctx, id, func(c *Customer) error {
-		if c.Version != version {
+		if !match(c.Version) {
 			return ErrVersionMismatch
 		}
 		return p.Apply(c, s.now())

@@ -67,7 +67,7 @@ func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, err := etag.Require(r.Header, "account")
+	cond, err := etag.Require(r.Header, "account")
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	c, err := a.svc.UpdateProfile(r.Context(), caller.Subject, version,
+	c, err := a.svc.UpdateProfile(r.Context(), caller.Subject, cond.Match,
 		accounts.Profile{Email: req.Email, DisplayName: req.DisplayName})
 	if err != nil {
 		return err

@@ -65,7 +65,7 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
 		return err
 	}
-	version, err := etag.Require(r.Header, "product")
+	cond, err := etag.Require(r.Header, "product")
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), version, req.toPatch())
+	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), cond.Match, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -88,15 +88,11 @@ func (a *api) archiveProduct(w http.ResponseWriter, r *http.Request) error {
 	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
 		return err
 	}
-	version, ok, err := etag.IfMatch(r.Header, "product")
+	cond, err := etag.IfMatch(r.Header, "product")
 	if err != nil {
 		return err
 	}
-	var expected *int
-	if ok {
-		expected = &version
-	}
-	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), expected)
+	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), cond.Match)
 	if err != nil {
 		return err
 	}

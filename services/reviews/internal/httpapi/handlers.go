@@ -92,7 +92,7 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, err := etag.Require(r.Header, "review")
+	cond, err := etag.Require(r.Header, "review")
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), version, req.toPatch())
+	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), cond.Match, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -120,15 +120,11 @@ func (a *api) deleteReview(w http.ResponseWriter, r *http.Request) error {
 	if !admin && !caller.HasRole(identity.RoleCustomer) {
 		return identity.ErrForbidden
 	}
-	version, ok, err := etag.IfMatch(r.Header, "review")
+	cond, err := etag.IfMatch(r.Header, "review")
 	if err != nil {
 		return err
 	}
-	var expected *int
-	if ok {
-		expected = &version
-	}
-	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), expected); err != nil {
+	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), cond.Match); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
