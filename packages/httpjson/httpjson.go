@@ -4,6 +4,7 @@
 package httpjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +25,12 @@ const MaxBodyBytes = 1 << 20
 //   - 413 when the body is larger than MaxBodyBytes (refused before decoding
 //     when the request declares its length),
 //   - 400 when the body is empty, malformed, has members dst does not know,
-//     values of the wrong type, or more than one JSON value.
+//     values of the wrong type, or more than one JSON value;
+//   - 400 when a string anywhere in it (member names included) is not valid
+//     UTF-8 or escapes a lone UTF-16 surrogate, or when an object anywhere
+//     in it names a member twice: encoding/json would store U+FFFD or let
+//     the last member win, silently. The problem points at the member with
+//     a JSON Pointer (RFC 6901).
 func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSON(r.Header.Get("Content-Type")) {
 		return problem.New(http.StatusUnsupportedMediaType, "the request body must be application/json")
@@ -32,15 +38,22 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > MaxBodyBytes {
 		return tooLarge()
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return tooLarge()
+		}
+		return fmt.Errorf("read request body: %w", err)
+	}
+	if p := checkText(body); p != nil {
+		return p
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if maxErr, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return decodeProblem(maxErr)
-		}
 		return problem.New(http.StatusBadRequest, "the request body must hold a single JSON value")
 	}
 	return nil
