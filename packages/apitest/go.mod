@@ -5,6 +5,8 @@ go 1.26
 require (
 	example.com/quartet/packages/apigwevent v0.0.0
 	example.com/quartet/packages/apispec v0.0.0
+	example.com/quartet/packages/etag v0.0.0
+	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
@@ -23,6 +25,8 @@ require (
 replace (
 	example.com/quartet/packages/apigwevent => ../apigwevent
 	example.com/quartet/packages/apispec => ../apispec
+	example.com/quartet/packages/etag => ../etag
+	example.com/quartet/packages/httpjson => ../httpjson
 	example.com/quartet/packages/lambdahttp => ../lambdahttp
 	example.com/quartet/packages/problem => ../problem
 )
