@@ -56,6 +56,7 @@ replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/etag => ../../packages/etag
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
