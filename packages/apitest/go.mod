@@ -15,6 +15,7 @@ require (
 
 require (
 	example.com/quartet/packages/unavailable v0.0.0 // indirect
+	example.com/quartet/packages/validation v0.0.0 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
@@ -29,6 +30,6 @@ replace (
 	example.com/quartet/packages/httpjson => ../httpjson
 	example.com/quartet/packages/lambdahttp => ../lambdahttp
 	example.com/quartet/packages/problem => ../problem
+	example.com/quartet/packages/unavailable => ../unavailable
+	example.com/quartet/packages/validation => ../validation
 )
-
-replace example.com/quartet/packages/unavailable => ../unavailable

@@ -86,7 +86,7 @@ func decodeProblem(err error) *problem.Problem {
 		return problem.New(http.StatusBadRequest,
 			fmt.Sprintf("the request body is not valid JSON at offset %d: %v", syntaxErr.Offset, syntaxErr))
 	case errors.As(err, &typeErr):
-		pointer := "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
+		pointer := problem.Pointer(strings.Split(typeErr.Field, ".")...)
 		p := problem.New(http.StatusBadRequest, "a member of the request body has the wrong type")
 		p.Errors = []problem.FieldError{{Pointer: pointer, Detail: "must be " + jsonKind(typeErr.Type.Kind().String())}}
 		return p
@@ -94,7 +94,7 @@ func decodeProblem(err error) *problem.Problem {
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ := strconv.Unquote(field)
 		p := problem.New(http.StatusBadRequest, "the request body has a member this operation does not accept")
-		p.Errors = []problem.FieldError{{Pointer: "/" + name, Detail: "unknown member"}}
+		p.Errors = []problem.FieldError{{Pointer: problem.Pointer(name), Detail: "unknown member"}}
 		return p
 	}
 	return problem.New(http.StatusBadRequest, "the request body could not be decoded: "+err.Error())

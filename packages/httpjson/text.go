@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -96,26 +95,18 @@ func (f *frame) valueDone() {
 // memberProblem returns a 400 problem about the member or element that the
 // walk is at: its JSON Pointer is built from the open objects and arrays.
 func memberProblem(stack []*frame, detail, fieldDetail string) *problem.Problem {
-	var ptr strings.Builder
-	for _, f := range stack {
-		ptr.WriteByte('/')
+	tokens := make([]string, len(stack))
+	for i, f := range stack {
 		if f.object {
-			ptr.WriteString(Pointer(f.key))
+			tokens[i] = f.key
 		} else {
-			ptr.WriteString(strconv.Itoa(f.index))
+			tokens[i] = strconv.Itoa(f.index)
 		}
 	}
 	p := problem.New(http.StatusBadRequest, detail)
-	p.Errors = []problem.FieldError{{Pointer: ptr.String(), Detail: fieldDetail}}
+	p.Errors = []problem.FieldError{{Pointer: problem.Pointer(tokens...), Detail: fieldDetail}}
 	return p
 }
-
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
-// Pointer escapes one member name as a JSON Pointer reference token (RFC
-// 6901 §3): "~" is "~0" and "/" is "~1". Join tokens with "/" after a
-// leading "/".
-func Pointer(name string) string { return pointerEscaper.Replace(name) }
 
 // firstInvalidUTF8 returns the offset of the first byte of b that is not
 // part of valid UTF-8, or -1.

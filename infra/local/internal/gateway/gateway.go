@@ -115,7 +115,7 @@ func New(cfg Config) (http.Handler, error) {
 		// ServeMux answers a path with dot or empty segments with a 307
 		// text/html redirect to its clean form; API Gateway matches the path
 		// as sent, so no route has it.
-		if !isClean(r.URL.Path) {
+		if !isClean(r.URL.EscapedPath()) {
 			unclean.ServeHTTP(w, r)
 			return
 		}
@@ -123,7 +123,7 @@ func New(cfg Config) (http.Handler, error) {
 	}), nil
 }
 
-// isClean reports whether p, a decoded request path, has no "." or ".."
+// isClean reports whether p, an escaped request path, has no "." or ".."
 // segments and no empty ones (a trailing slash aside).
 func isClean(p string) bool {
 	if p == "" || p[0] != '/' {
