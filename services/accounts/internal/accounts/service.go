@@ -105,7 +105,7 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 	}
 	now := s.now()
 	if wait, locked := c.Throttle.Locked(now); locked {
-		return Customer{}, &ThrottledError{RetryAfter: wait}
+		return Customer{}, &ThrottledError{Wait: wait}
 	}
 	ok, err := s.hasher.Verify(c.PasswordHash, pw)
 	if err != nil {
@@ -129,13 +129,13 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 		return Customer{}, err
 	}
 	if wait, locked := fresh.Throttle.Locked(now); locked {
-		return Customer{}, &ThrottledError{RetryAfter: wait}
+		return Customer{}, &ThrottledError{Wait: wait}
 	}
 	if fresh.Throttle.Failures > 0 {
 		t, err := s.store.UpdateThrottle(ctx, c.ID, func(t *Throttle) error {
 			if wait, locked := t.Locked(now); locked {
 				// Locked by concurrent failures since we read it.
-				return &ThrottledError{RetryAfter: wait}
+				return &ThrottledError{Wait: wait}
 			}
 			t.Reset()
 			return nil
