@@ -24,17 +24,8 @@ const (
 	replayedHeader       = "Idempotent-Replayed"
 )
 
-// requireCustomer returns the caller's account ID: the token's subject.
-func requireCustomer(r *http.Request) (string, error) {
-	c, err := identity.Require(r.Context(), identity.RoleCustomer)
-	if err != nil {
-		return "", err
-	}
-	return c.Subject, nil
-}
-
-func (a *api) getCart(w http.ResponseWriter, r *http.Request, customer string) error {
-	c, err := a.svc.Cart(r.Context(), customer)
+func (a *api) getCart(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	c, err := a.svc.Cart(r.Context(), caller.Subject)
 	if err != nil {
 		return err
 	}
@@ -42,7 +33,7 @@ func (a *api) getCart(w http.ResponseWriter, r *http.Request, customer string) e
 	return nil
 }
 
-func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	var req setCartItemRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -50,7 +41,7 @@ func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer strin
 	if req.Quantity == nil {
 		return problem.Invalid("the request needs a quantity", problem.FieldError{Pointer: "/quantity", Detail: "is required"})
 	}
-	c, err := a.svc.SetCartItem(r.Context(), customer, r.PathValue("productId"), *req.Quantity)
+	c, err := a.svc.SetCartItem(r.Context(), caller.Subject, r.PathValue("productId"), *req.Quantity)
 	if err != nil {
 		return err
 	}
@@ -58,8 +49,8 @@ func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer strin
 	return nil
 }
 
-func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, customer string) error {
-	c, err := a.svc.RemoveCartItem(r.Context(), customer, r.PathValue("productId"))
+func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	c, err := a.svc.RemoveCartItem(r.Context(), caller.Subject, r.PathValue("productId"))
 	if err != nil {
 		return err
 	}
@@ -70,7 +61,7 @@ func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, customer st
 // placeOrder places an order at most once per Idempotency-Key. The stored
 // response (status and body) is replayed byte for byte for a retry with
 // the same key and body, marked by the Idempotent-Replayed header.
-func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	key := r.Header.Get(idempotencyKeyHeader)
 	if key == "" {
 		return problem.BadParams(problem.FieldError{Pointer: idempotencyKeyHeader, Detail: "is required: send a unique key, such as a UUID, and reuse it only to retry this request"})
@@ -87,7 +78,7 @@ func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, customer string
 		return err
 	}
 	res, replayed, err := a.svc.PlaceOrder(r.Context(), orders.PlaceOrder{
-		CustomerID: customer, IdempotencyKey: key, RequestHash: hash, Shipping: req.ShippingAddress.toAddress(),
+		CustomerID: caller.Subject, IdempotencyKey: key, RequestHash: hash, Shipping: req.ShippingAddress.toAddress(),
 	}, func(o orders.Order) (orders.Response, error) {
 		body, err := json.Marshal(toOrderResponse(o))
 		return orders.Response{Status: http.StatusCreated, Body: append(body, '\n')}, err
@@ -122,12 +113,12 @@ func requestHash(req placeOrderRequest) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-func (a *api) listOrders(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) listOrders(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	q, err := pageQuery(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	q.CustomerID = customer
+	q.CustomerID = caller.Subject
 	page, err := a.svc.Orders(r.Context(), q)
 	if err != nil {
 		return err
@@ -136,8 +127,8 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request, customer string
 	return nil
 }
 
-func (a *api) getOrder(w http.ResponseWriter, r *http.Request, customer string) error {
-	o, err := a.svc.Order(r.Context(), customer, r.PathValue("id"))
+func (a *api) getOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	o, err := a.svc.Order(r.Context(), caller.Subject, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -145,8 +136,8 @@ func (a *api) getOrder(w http.ResponseWriter, r *http.Request, customer string) 
 	return nil
 }
 
-func (a *api) cancelOrder(w http.ResponseWriter, r *http.Request, customer string) error {
-	o, err := a.svc.CancelOrder(r.Context(), customer, r.PathValue("id"))
+func (a *api) cancelOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	o, err := a.svc.CancelOrder(r.Context(), caller.Subject, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
