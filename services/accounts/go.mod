@@ -3,6 +3,7 @@ module example.com/quartet/services/accounts
 go 1.26.0
 
 require (
+	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-sql-driver/mysql v1.10.1
@@ -89,6 +90,7 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/identity => ../../packages/identity

@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	example.com/quartet/packages/apitest v0.0.0
+	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/identity v0.0.0
@@ -55,6 +56,7 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/etag => ../../packages/etag
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
