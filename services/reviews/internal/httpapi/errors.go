@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
@@ -18,6 +19,7 @@ var errorTable = problem.Table{
 	{Err: reviews.ErrDuplicateReview, Status: http.StatusConflict},
 	{Err: reviews.ErrDuplicateVote, Status: http.StatusConflict},
 	{Err: reviews.ErrVersionMismatch, Status: http.StatusPreconditionFailed},
+	{Err: reviews.ErrConflict, Status: http.StatusConflict, RetryAfter: optimistic.RetryAfter},
 	{Err: reviews.ErrOwnReview, Status: http.StatusUnprocessableEntity},
 	{Err: reviews.ErrInvalid, Status: http.StatusUnprocessableEntity},
 }
