@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/services/orders/internal/orders"
 )
@@ -21,7 +22,7 @@ var errorTable = problem.Table{
 	{Err: orders.ErrNotFound, Status: http.StatusNotFound},
 	{Err: orders.ErrKeyInProgress, Status: http.StatusConflict},
 	{Err: orders.ErrClaimLost, Status: http.StatusConflict},
-	{Err: orders.ErrConflict, Status: http.StatusConflict},
+	{Err: orders.ErrConflict, Status: http.StatusConflict, RetryAfter: optimistic.RetryAfter},
 	{Err: orders.ErrNotPending, Status: http.StatusConflict},
 	{Err: orders.ErrKeyReused, Status: http.StatusUnprocessableEntity},
 	{Err: orders.ErrUnknownProduct, Status: http.StatusUnprocessableEntity},
