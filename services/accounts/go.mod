@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/optimistic v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
@@ -95,6 +96,7 @@ replace (
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )

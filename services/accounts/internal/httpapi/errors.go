@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/services/accounts/internal/accounts"
 )
@@ -21,7 +22,7 @@ var errorTable = problem.Table{
 	{Err: accounts.ErrAddressNotFound, Status: http.StatusNotFound},
 	{Err: accounts.ErrDuplicateEmail, Status: http.StatusConflict},
 	{Err: accounts.ErrTooManyAddresses, Status: http.StatusConflict},
-	{Err: accounts.ErrConflict, Status: http.StatusConflict},
+	{Err: accounts.ErrConflict, Status: http.StatusConflict, RetryAfter: optimistic.RetryAfter},
 	{Err: accounts.ErrVersionMismatch, Status: http.StatusPreconditionFailed},
 	{Err: accounts.ErrInvalid, Status: http.StatusUnprocessableEntity},
 }
