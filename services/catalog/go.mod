@@ -28,6 +28,7 @@ require (
 
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
+	example.com/quartet/packages/optimistic v0.0.0-00010101000000-000000000000 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -91,6 +92,7 @@ replace (
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
