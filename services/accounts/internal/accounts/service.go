@@ -219,6 +219,5 @@ func (s *Service) DeleteAddress(ctx context.Context, customerID, id string) erro
 // before the store answers malformed IDs with "not found" instead of a
 // driver error.
 func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
+	return validation.UUID(id)
 }

@@ -104,7 +104,4 @@ func (s *Service) update(ctx context.Context, id string, fn func(*Product) error
 
 // validID reports whether id can be a product ID. Checking it before the
 // store answers malformed IDs with "not found" instead of a driver error.
-func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
-}
+func validID(id string) bool { return validation.UUID(id) }

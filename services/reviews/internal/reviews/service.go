@@ -126,7 +126,4 @@ func (s *Service) VoteHelpful(ctx context.Context, voter, id string) (Review, er
 // ValidID reports whether id can be a review or product ID. Checking it
 // before the store answers malformed IDs with "not found" instead of a
 // driver error.
-func ValidID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
-}
+func ValidID(id string) bool { return validation.UUID(id) }
