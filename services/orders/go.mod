@@ -10,6 +10,7 @@ require (
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/optimistic v0.0.0
+	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
@@ -64,6 +65,7 @@ replace (
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
 	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )

@@ -11,6 +11,7 @@ require (
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/optimistic v0.0.0
+	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
@@ -112,6 +113,7 @@ replace (
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
 	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )

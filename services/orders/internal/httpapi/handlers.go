@@ -2,16 +2,15 @@ package httpapi
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"example.com/quartet/packages/httpjson"
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/page"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/validation"
 	"example.com/quartet/services/orders/internal/orders"
@@ -153,43 +152,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // pageQuery reads the query parameters of GET /v1/orders. It returns a 400
 // problem naming every invalid parameter.
 func pageQuery(v url.Values) (orders.Query, error) {
-	q := orders.Query{Limit: orders.DefaultLimit}
-	var errs []problem.FieldError
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > orders.MaxLimit {
-			errs = append(errs, problem.FieldError{Pointer: "limit", Detail: fmt.Sprintf("must be an integer between 1 and %d", orders.MaxLimit)})
+	p, errs := page.Read(v, orders.DefaultLimit, orders.MaxLimit)
+	q := orders.Query{Limit: p.Limit}
+	// A cursor is the ID of the last order of a page. The store turns it
+	// into the query's ExclusiveStartKey; the customer's part of that key
+	// always comes from the token, so no cursor can reach another
+	// customer's orders.
+	if p.Cursor != nil {
+		if !validation.UUID(string(p.Cursor)) {
+			errs = append(errs, page.BadCursor())
 		}
-		q.Limit = n
-	}
-	if s := v.Get("cursor"); s != "" {
-		after, ok := decodeCursor(s)
-		if !ok {
-			errs = append(errs, problem.FieldError{Pointer: "cursor", Detail: "is not a cursor this API issued"})
-		}
-		q.After = after
+		q.After = string(p.Cursor)
 	}
 	if errs != nil {
 		return orders.Query{}, problem.BadParams(errs...)
 	}
 	return q, nil
-}
-
-// A cursor is the ID of the last order of a page, base64url-encoded so that
-// clients treat it as opaque. The store turns it into the query's
-// ExclusiveStartKey; the customer's part of that key always comes from the
-// token, so no cursor can reach another customer's orders.
-
-func encodeCursor(lastID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
-}
-
-// decodeCursor returns the order ID in cursor, and false when cursor is not
-// one this API issued.
-func decodeCursor(cursor string) (string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || !validation.UUID(string(b)) {
-		return "", false
-	}
-	return string(b), true
 }

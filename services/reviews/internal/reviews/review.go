@@ -27,7 +27,7 @@ var (
 	// store ran out of attempts (packages/optimistic); the same request
 	// may succeed if sent again.
 	ErrConflict = errors.New("the review is being changed by others; try again")
-	ErrInvalid         = validation.ErrInvalid
+	ErrInvalid  = validation.ErrInvalid
 )
 
 // Limits enforced by NewReview.Create and Patch.Apply, in characters.
