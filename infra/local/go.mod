@@ -1,61 +1,51 @@
-	example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+module example.com/quartet/infra/local
+
+go 1.26.0
+
+require (
 	example.com/quartet/packages/apigwevent v0.0.0
-	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apispec v0.0.0
-	example.com/quartet/packages/apitest => ../../packages/apitest
 	example.com/quartet/packages/apitest v0.0.0
-	example.com/quartet/packages/archtest => ../../packages/archtest
-	example.com/quartet/packages/awsconfig v0.0.0 // indirect
-	example.com/quartet/packages/benchratio => ../../packages/benchratio
-	example.com/quartet/packages/budget v0.0.0 // indirect
-	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/embeddedferret v0.0.0
-	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedmysql v0.0.0
-	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
 	example.com/quartet/packages/embeddedpg v0.0.0
+	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/lambdarie v0.0.0
+	example.com/quartet/packages/pgtest v0.0.0
+	example.com/quartet/services/accounts v0.0.0
+	example.com/quartet/services/catalog v0.0.0
+	example.com/quartet/services/orders v0.0.0
+	example.com/quartet/services/reviews v0.0.0
+	github.com/aws/aws-lambda-go v1.55.1
+	github.com/go-sql-driver/mysql v1.10.1
+	github.com/golang-jwt/jwt/v5 v5.3.1
+)
+
+require (
+	example.com/quartet/packages/optimistic v0.0.0 // indirect
+	example.com/quartet/packages/page v0.0.0 // indirect
+	example.com/quartet/packages/testenv v0.0.0 // indirect
+)
+
+require (
+	example.com/quartet/packages/awsconfig v0.0.0 // indirect
+	example.com/quartet/packages/budget v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/faultproxy v0.0.0
-	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
-	example.com/quartet/packages/httproute => ../../packages/httproute
 	example.com/quartet/packages/httproute v0.0.0 // indirect
-	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/identity v0.0.0 // indirect
-	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
-	example.com/quartet/packages/lambdahttp v0.0.0
-	example.com/quartet/packages/lambdarie => ../../packages/lambdarie
-	example.com/quartet/packages/lambdarie v0.0.0
-	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqltest v0.0.0
-	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
-	example.com/quartet/packages/optimistic => ../../packages/optimistic
-	example.com/quartet/packages/optimistic v0.0.0 // indirect
-	example.com/quartet/packages/pgtest => ../../packages/pgtest
-	example.com/quartet/packages/pgtest v0.0.0
-	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/problem v0.0.0
-	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
-	example.com/quartet/packages/testenv => ../../packages/testenv
 	example.com/quartet/packages/unavailable v0.0.0
-	example.com/quartet/packages/validation => ../../packages/validation
 	example.com/quartet/packages/validation v0.0.0 // indirect
-	example.com/quartet/services/accounts => ../../services/accounts
-	example.com/quartet/services/accounts v0.0.0
-	example.com/quartet/services/catalog => ../../services/catalog
-	example.com/quartet/services/catalog v0.0.0
-	example.com/quartet/services/orders => ../../services/orders
-	example.com/quartet/services/orders v0.0.0
-	example.com/quartet/services/reviews => ../../services/reviews
-	example.com/quartet/services/reviews v0.0.0
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
 	github.com/FerretDB/FerretDB v1.24.2 // indirect
 	github.com/FerretDB/wire v0.0.8 // indirect
 	github.com/SAP/go-hdb v1.13.6 // indirect
-	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
@@ -92,8 +82,6 @@
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
-	github.com/go-sql-driver/mysql v1.10.1
-	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/golang/snappy v0.0.4 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.26.3 // indirect
@@ -160,17 +148,42 @@
 	modernc.org/strutil v1.2.0 // indirect
 	modernc.org/token v1.1.0 // indirect
 )
-// (embeddedferret) the build fails with "ambiguous import" without this.
+
 // See go.work: go-mysql-server (embeddedmysql) pins a genproto from before
 // googleapis/rpc became a module of its own; next to FerretDB's newer grpc
-go 1.26.0
-module example.com/quartet/infra/local
-replace (
-replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
-replace example.com/quartet/packages/budget => ../../packages/budget
-replace example.com/quartet/packages/etag => ../../packages/etag
-replace example.com/quartet/packages/faultproxy => ../../packages/faultproxy
-replace example.com/quartet/packages/unavailable => ../../packages/unavailable
+// (embeddedferret) the build fails with "ambiguous import" without this.
 replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
-require (
-require example.com/quartet/packages/testenv v0.0.0 // indirect
+
+replace (
+	example.com/quartet/packages/apigwevent => ../../packages/apigwevent
+	example.com/quartet/packages/apispec => ../../packages/apispec
+	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
+	example.com/quartet/packages/awsconfig => ../../packages/awsconfig
+	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/budget => ../../packages/budget
+	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
+	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
+	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
+	example.com/quartet/packages/etag => ../../packages/etag
+	example.com/quartet/packages/faultproxy => ../../packages/faultproxy
+	example.com/quartet/packages/httpjson => ../../packages/httpjson
+	example.com/quartet/packages/httproute => ../../packages/httproute
+	example.com/quartet/packages/identity => ../../packages/identity
+	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/lambdarie => ../../packages/lambdarie
+	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
+	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
+	example.com/quartet/packages/pgtest => ../../packages/pgtest
+	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/requestlog => ../../packages/requestlog
+	example.com/quartet/packages/testenv => ../../packages/testenv
+	example.com/quartet/packages/unavailable => ../../packages/unavailable
+	example.com/quartet/packages/validation => ../../packages/validation
+	example.com/quartet/services/accounts => ../../services/accounts
+	example.com/quartet/services/catalog => ../../services/catalog
+	example.com/quartet/services/orders => ../../services/orders
+	example.com/quartet/services/reviews => ../../services/reviews
+)
