@@ -12,6 +12,7 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/lambdarie v0.0.0
 	example.com/quartet/packages/pgtest v0.0.0
+	example.com/quartet/packages/redact v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
@@ -36,7 +37,7 @@ require (
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
 	example.com/quartet/packages/mysqltest v0.0.0
-	example.com/quartet/packages/mysqlx v0.0.0 // indirect
+	example.com/quartet/packages/mysqlx v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0
@@ -178,6 +179,7 @@ replace (
 	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/testenv => ../../packages/testenv
 	example.com/quartet/packages/unavailable => ../../packages/unavailable

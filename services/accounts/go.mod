@@ -63,6 +63,7 @@ require (
 
 replace (
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/testenv => ../../packages/testenv
 )
 

@@ -13,6 +13,7 @@ require (
 	example.com/quartet/packages/optimistic v0.0.0
 	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/problem v0.0.0
+	example.com/quartet/packages/redact v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -115,6 +116,7 @@ replace (
 	example.com/quartet/packages/optimistic => ../../packages/optimistic
 	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )
 
