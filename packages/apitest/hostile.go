@@ -74,6 +74,8 @@ const maxHostileBody = 1<<20 + 1
 // problem.
 //
 // Some cases also hold every context to one HTTP behaviour:
+//   - a secured route called without a token is a 401 with
+//     "WWW-Authenticate: Bearer";
 //   - a body with invalid UTF-8 or a lone surrogate escape in any string,
 //     or with a member named twice in any object, is a 400 whose problem
 //     points at the member (JSON Pointer), for the whole body and for every
@@ -107,7 +109,9 @@ func Hostile(t *testing.T, api *API, opts HostileOptions) {
 		cases := api.hostileCases(route, opts)
 		t.Run(route.Key(), func(t *testing.T) {
 			for _, c := range cases {
-				c.req.Claims = claims
+				if !c.anonymous {
+					c.req.Claims = claims
+				}
 				t.Run(c.name, func(t *testing.T) { checkHostile(t, api, c) })
 			}
 		})
@@ -160,6 +164,11 @@ func checkExpectation(t testing.TB, req Request, want expectation, res *Response
 	if slices.Contains(want.not, res.Status) {
 		t.Errorf("%s %s: status %d, want none of %v\nbody: %s", req.Method, shorten(req.Path), res.Status, want.not, shorten(string(res.Body)))
 	}
+	for name, value := range want.header {
+		if got := res.Header.Get(name); got != value {
+			t.Errorf("%s %s: %s: %q, want %q", req.Method, shorten(req.Path), name, got, value)
+		}
+	}
 	if want.status == 0 {
 		return
 	}
@@ -187,7 +196,9 @@ type hostileCase struct {
 	name     string
 	req      Request
 	unrouted bool // the path is not one of the route's (see API.match)
-	want     expectation
+	// anonymous cases send no claims, even to a secured route.
+	anonymous bool
+	want      expectation
 	// prepare, if not nil, completes req just before it is sent; false
 	// skips the case.
 	prepare func(t testing.TB, api *API, req *Request) bool
@@ -199,6 +210,8 @@ type expectation struct {
 	status  int    // when not 0, the status
 	pointer string // with status, when not "": a pointer the problem's errors name
 	not     []int  // statuses the answer must not have
+	// header, when not nil, holds headers the answer must carry, by name.
+	header map[string]string
 }
 
 func wantStatus(status int) expectation { return expectation{status: status} }
@@ -250,6 +263,15 @@ func (api *API) hostileCases(route apispec.Route, opts HostileOptions) []hostile
 	with := func(name string, change func(r *Request)) *hostileCase {
 		cases = append(cases, build(name, change))
 		return &cases[len(cases)-1]
+	}
+
+	// A secured route called without a token: API Gateway's authorizer
+	// refuses it first, and the handler must too (its route table says
+	// who may call each route), with the challenge RFC 9110 requires.
+	if route.Secured {
+		c := with("no token", func(*Request) {})
+		c.anonymous = true
+		c.want = expectation{status: 401, header: map[string]string{"WWW-Authenticate": "Bearer"}}
 	}
 
 	// Path parameters.
