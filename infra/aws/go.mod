@@ -13,7 +13,10 @@ require (
 	example.com/quartet/packages/identity v0.0.0 // indirect
 	example.com/quartet/packages/lambdahttp v0.0.0 // indirect
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
+	example.com/quartet/packages/optimistic v0.0.0 // indirect
+	example.com/quartet/packages/page v0.0.0 // indirect
 	example.com/quartet/packages/problem v0.0.0 // indirect
+	example.com/quartet/packages/redact v0.0.0 // indirect
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0 // indirect
@@ -158,12 +161,17 @@ require (
 	github.com/cdklabs/cdk-nag-go/cdknag/v2 v2.38.2
 )
 
+replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
+
 replace (
 	example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/budget => ../../packages/budget
+	example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
 	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
@@ -172,23 +180,20 @@ replace (
 	example.com/quartet/packages/httproute => ../../packages/httproute
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/lambdarie => ../../packages/lambdarie
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/testenv => ../../packages/testenv
+	example.com/quartet/packages/unavailable => ../../packages/unavailable
 	example.com/quartet/packages/validation => ../../packages/validation
 	example.com/quartet/services/accounts => ../../services/accounts
 	example.com/quartet/services/catalog => ../../services/catalog
 	example.com/quartet/services/orders => ../../services/orders
 	example.com/quartet/services/reviews => ../../services/reviews
 )
-
-replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
-
-replace example.com/quartet/packages/lambdarie => ../../packages/lambdarie
-
-replace example.com/quartet/packages/budget => ../../packages/budget
-
-replace example.com/quartet/packages/unavailable => ../../packages/unavailable

@@ -12,6 +12,8 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/lambdarie v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/pgtest v0.0.0
+	example.com/quartet/packages/redact v0.0.0
+	example.com/quartet/packages/testenv v0.0.0
 	example.com/quartet/services/accounts v0.0.0
 	example.com/quartet/services/catalog v0.0.0
 	example.com/quartet/services/orders v0.0.0
@@ -22,7 +24,10 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 )
 
-require example.com/quartet/packages/testenv v0.0.0
+require (
+	example.com/quartet/packages/optimistic v0.0.0 // indirect
+	example.com/quartet/packages/page v0.0.0 // indirect
+)
 
 require (
 	example.com/quartet/packages/awsconfig v0.0.0 // indirect
@@ -34,7 +39,7 @@ require (
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
 	example.com/quartet/packages/mysqltest v0.0.0
-	example.com/quartet/packages/mysqlx v0.0.0 // indirect
+	example.com/quartet/packages/mysqlx v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0
@@ -147,15 +152,25 @@ require (
 	modernc.org/token v1.1.0 // indirect
 )
 
+// See go.work: go-mysql-server (embeddedmysql) pins a genproto from before
+// googleapis/rpc became a module of its own; next to FerretDB's newer grpc
+// (embeddedferret) the build fails with "ambiguous import" without this.
+replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
+
 replace (
 	example.com/quartet/packages/apigwevent => ../../packages/apigwevent
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
+	example.com/quartet/packages/awsconfig => ../../packages/awsconfig
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
+	example.com/quartet/packages/budget => ../../packages/budget
 	example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
 	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
+	example.com/quartet/packages/etag => ../../packages/etag
+	example.com/quartet/packages/faultproxy => ../../packages/faultproxy
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/httproute => ../../packages/httproute
 	example.com/quartet/packages/identity => ../../packages/identity
@@ -163,28 +178,17 @@ replace (
 	example.com/quartet/packages/lambdarie => ../../packages/lambdarie
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 	example.com/quartet/packages/testenv => ../../packages/testenv
+	example.com/quartet/packages/unavailable => ../../packages/unavailable
 	example.com/quartet/packages/validation => ../../packages/validation
 	example.com/quartet/services/accounts => ../../services/accounts
 	example.com/quartet/services/catalog => ../../services/catalog
 	example.com/quartet/services/orders => ../../services/orders
 	example.com/quartet/services/reviews => ../../services/reviews
 )
-
-// See go.work: go-mysql-server (embeddedmysql) pins a genproto from before
-// googleapis/rpc became a module of its own; next to FerretDB's newer grpc
-// (embeddedferret) the build fails with "ambiguous import" without this.
-replace google.golang.org/genproto v0.0.0-20230110181048-76db0878b65f => google.golang.org/genproto v0.0.0-20250519155744-55703ea1f237
-
-replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig
-
-replace example.com/quartet/packages/etag => ../../packages/etag
-
-replace example.com/quartet/packages/unavailable => ../../packages/unavailable
-
-replace example.com/quartet/packages/budget => ../../packages/budget
-
-replace example.com/quartet/packages/faultproxy => ../../packages/faultproxy

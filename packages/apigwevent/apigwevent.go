@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -68,8 +69,10 @@ type RequestContext struct {
 //     the Host header as host, Cookie split into the event's cookies, a
 //     content-length for a non-empty body, and the x-forwarded-for,
 //     x-forwarded-proto and x-forwarded-port headers that API Gateway adds;
-//   - the body as text if IsText reports so for its content type, otherwise
-//     base64-encoded;
+//   - the body as text if IsText reports so for its content type and it is
+//     valid UTF-8, otherwise base64-encoded: the Lambda runtime hands the
+//     event over as JSON, whose strings cannot carry other bytes (Go would
+//     turn each into U+FFFD, and the handler could not refuse them);
 //   - the request context, with the source IP taken from r.RemoteAddr, the
 //     domain name and prefix from r.Host, and a JWT authorizer block if
 //     rc.Claims is not nil.
@@ -134,7 +137,7 @@ func Request(r *http.Request, routeKey string, pathParams map[string]string, rc 
 		}
 	}
 	if len(body) > 0 {
-		if IsText(r.Header.Get("Content-Type")) {
+		if IsText(r.Header.Get("Content-Type")) && utf8.Valid(body) {
 			event.Body = string(body)
 		} else {
 			event.Body = base64.StdEncoding.EncodeToString(body)

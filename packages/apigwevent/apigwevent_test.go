@@ -217,29 +217,33 @@ func TestRequestBody(t *testing.T) {
 		contentType string
 		body        string
 		wantBase64  bool
+		text        bool // IsText, when it differs from !wantBase64
 	}{
-		{"json", "application/json", `{"name":"tea"}`, false},
-		{"json with charset", "application/json; charset=utf-8", `{"name":"thé"}`, false},
-		{"upper-case media type", "Application/JSON", `{}`, false},
-		{"text", "text/plain", "hello", false},
-		{"html", "text/html; charset=utf-8", "<p>hi</p>", false},
-		{"csv", "text/csv", "a,b\n1,2\n", false},
-		{"xml", "application/xml", "<a/>", false},
-		{"javascript", "application/javascript", "f()", false},
-		{"problem json", "application/problem+json", `{}`, true},
-		{"merge patch", "application/merge-patch+json", `{"a":null}`, true},
-		{"yaml", "application/yaml", "a: 1", true},
-		{"binary", "application/octet-stream", "\x00\x01\x02\xff", true},
-		{"image", "image/png", "\x89PNG", true},
-		{"form", "application/x-www-form-urlencoded", "a=1&b=2", true},
-		{"multipart", "multipart/form-data; boundary=x", "--x--", true},
-		{"no content type", "", "mystery", true},
-		{"malformed content type", "text/", "hello", true},
+		{"json", "application/json", `{"name":"tea"}`, false, false},
+		{"json with charset", "application/json; charset=utf-8", `{"name":"thé"}`, false, false},
+		{"upper-case media type", "Application/JSON", `{}`, false, false},
+		{"text", "text/plain", "hello", false, false},
+		{"html", "text/html; charset=utf-8", "<p>hi</p>", false, false},
+		{"csv", "text/csv", "a,b\n1,2\n", false, false},
+		{"xml", "application/xml", "<a/>", false, false},
+		{"javascript", "application/javascript", "f()", false, false},
+		{"problem json", "application/problem+json", `{}`, true, false},
+		{"merge patch", "application/merge-patch+json", `{"a":null}`, true, false},
+		{"yaml", "application/yaml", "a: 1", true, false},
+		{"binary", "application/octet-stream", "\x00\x01\x02\xff", true, false},
+		{"image", "image/png", "\x89PNG", true, false},
+		{"form", "application/x-www-form-urlencoded", "a=1&b=2", true, false},
+		{"multipart", "multipart/form-data; boundary=x", "--x--", true, false},
+		{"no content type", "", "mystery", true, false},
+		{"malformed content type", "text/", "hello", true, false},
+		// A JSON event cannot carry these bytes as a string.
+		{"json with invalid UTF-8", "application/json", "{\"a\":\"\xff\"}", true, true},
+		{"text with a lone surrogate", "text/plain", "\xed\xa0\x80", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := apigwevent.IsText(tt.contentType); got != !tt.wantBase64 {
-				t.Errorf("IsText(%q) = %v, want %v", tt.contentType, got, !tt.wantBase64)
+			if got, want := apigwevent.IsText(tt.contentType), tt.text || !tt.wantBase64; got != want {
+				t.Errorf("IsText(%q) = %v, want %v", tt.contentType, got, want)
 			}
 			r := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(tt.body))
 			if tt.contentType != "" {

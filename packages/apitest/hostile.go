@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"mime"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -71,6 +72,21 @@ const maxHostileBody = 1<<20 + 1
 // unknown query parameter. A path with a dot segment is no route's (see
 // API.Do), so its answer need not match the document, but must be a 4xx
 // problem.
+//
+// Some cases also hold every context to one HTTP behaviour:
+//   - a secured route called without a token is a 401 with
+//     "WWW-Authenticate: Bearer";
+//   - a body with invalid UTF-8 or a lone surrogate escape in any string,
+//     or with a member named twice in any object, is a 400 whose problem
+//     points at the member (JSON Pointer), for the whole body and for every
+//     member of its schema, nested ones included;
+//   - If-Match follows RFC 9110 §13.1.1 on a route that declares it: a
+//     value that is not "*" or a list of entity tags is a 400; when
+//     HostileOptions.Paths names an existing resource, weak tags, tags the
+//     API never issued and lists of them are a 412; a missing required
+//     If-Match is a 428; and, last of all for the route since they may
+//     change the resource, "*" and a list holding the current ETag (read
+//     with the GET of the resource's path, or of its parent) are neither.
 func Hostile(t *testing.T, api *API, opts HostileOptions) {
 	t.Helper()
 	for key, path := range opts.Paths {
@@ -93,7 +109,9 @@ func Hostile(t *testing.T, api *API, opts HostileOptions) {
 		cases := api.hostileCases(route, opts)
 		t.Run(route.Key(), func(t *testing.T) {
 			for _, c := range cases {
-				c.req.Claims = claims
+				if !c.anonymous {
+					c.req.Claims = claims
+				}
 				t.Run(c.name, func(t *testing.T) { checkHostile(t, api, c) })
 			}
 		})
@@ -104,6 +122,10 @@ func Hostile(t *testing.T, api *API, opts HostileOptions) {
 func checkHostile(t testing.TB, api *API, c hostileCase) {
 	t.Helper()
 	req := c.req
+	if c.prepare != nil && !c.prepare(t, api, &req) {
+		t.Logf("%s: skipped", c.name)
+		return
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			t.Errorf("%s %s: panic: %v", req.Method, shorten(req.Path), v)
@@ -130,14 +152,72 @@ func checkHostile(t testing.TB, api *API, c hostileCase) {
 		if mt != problem.ContentType {
 			t.Errorf("%s %s: status %d with Content-Type %q, want %s", req.Method, shorten(req.Path),
 				res.Status, res.Header.Get("Content-Type"), problem.ContentType)
+			return
 		}
 	}
+	checkExpectation(t, req, c.want, res)
+}
+
+// checkExpectation fails t if res does not meet want.
+func checkExpectation(t testing.TB, req Request, want expectation, res *Response) {
+	t.Helper()
+	if slices.Contains(want.not, res.Status) {
+		t.Errorf("%s %s: status %d, want none of %v\nbody: %s", req.Method, shorten(req.Path), res.Status, want.not, shorten(string(res.Body)))
+	}
+	for name, value := range want.header {
+		if got := res.Header.Get(name); got != value {
+			t.Errorf("%s %s: %s: %q, want %q", req.Method, shorten(req.Path), name, got, value)
+		}
+	}
+	if want.status == 0 {
+		return
+	}
+	if res.Status != want.status {
+		t.Errorf("%s %s: status %d, want %d\nbody: %s", req.Method, shorten(req.Path), res.Status, want.status, shorten(string(res.Body)))
+		return
+	}
+	if want.pointer == "" {
+		return
+	}
+	var p problem.Problem
+	if err := json.Unmarshal(res.Body, &p); err != nil {
+		t.Errorf("%s %s: problem: %v", req.Method, shorten(req.Path), err)
+		return
+	}
+	for _, fe := range p.Errors {
+		if fe.Pointer == want.pointer {
+			return
+		}
+	}
+	t.Errorf("%s %s: problem errors %+v, want one at %q", req.Method, shorten(req.Path), p.Errors, want.pointer)
 }
 
 type hostileCase struct {
 	name     string
 	req      Request
 	unrouted bool // the path is not one of the route's (see API.match)
+	// anonymous cases send no claims, even to a secured route.
+	anonymous bool
+	want      expectation
+	// prepare, if not nil, completes req just before it is sent; false
+	// skips the case.
+	prepare func(t testing.TB, api *API, req *Request) bool
+}
+
+// expectation is what a case's answer must be beyond Hostile's general
+// rules. The zero expectation adds nothing.
+type expectation struct {
+	status  int    // when not 0, the status
+	pointer string // with status, when not "": a pointer the problem's errors name
+	not     []int  // statuses the answer must not have
+	// header, when not nil, holds headers the answer must carry, by name.
+	header map[string]string
+}
+
+func wantStatus(status int) expectation { return expectation{status: status} }
+
+func wantPointer(status int, pointer string) expectation {
+	return expectation{status: status, pointer: pointer}
 }
 
 // hostileCases returns the battery for route.
@@ -174,11 +254,24 @@ func (api *API) hostileCases(route apispec.Route, opts HostileOptions) []hostile
 	}
 
 	var cases []hostileCase
-	with := func(name string, change func(r *Request)) {
+	build := func(name string, change func(r *Request)) hostileCase {
 		r := base
 		r.Header = maps.Clone(base.Header)
 		change(&r)
-		cases = append(cases, hostileCase{name: name, req: r})
+		return hostileCase{name: name, req: r}
+	}
+	with := func(name string, change func(r *Request)) *hostileCase {
+		cases = append(cases, build(name, change))
+		return &cases[len(cases)-1]
+	}
+
+	// A secured route called without a token: API Gateway's authorizer
+	// refuses it first, and the handler must too (its route table says
+	// who may call each route), with the challenge RFC 9110 requires.
+	if route.Secured {
+		c := with("no token", func(*Request) {})
+		c.anonymous = true
+		c.want = expectation{status: 401, header: map[string]string{"WWW-Authenticate": "Bearer"}}
 	}
 
 	// Path parameters.
@@ -196,6 +289,24 @@ func (api *API) hostileCases(route apispec.Route, opts HostileOptions) []hostile
 		}
 	}
 
+	// Header parameters, before the cases that may reach the operation
+	// with valid input and change the resource (a query parameter the
+	// operation ignores, say). If-Match has its own battery; its cases that
+	// may change the resource come last.
+	var last []hostileCase
+	for _, p := range params {
+		if p.In != openapi3.ParameterInHeader {
+			continue
+		}
+		if http.CanonicalHeaderKey(p.Name) == "If-Match" {
+			last = api.ifMatchCases(route, p, opts, with, build)
+			continue
+		}
+		for _, v := range hostileHeaderValues {
+			with("header "+p.Name+"="+v.name, func(r *Request) { r.Header[p.Name] = v.value })
+		}
+	}
+
 	// Query parameters, and one nobody declared.
 	for _, p := range params {
 		if p.In != openapi3.ParameterInQuery {
@@ -209,32 +320,23 @@ func (api *API) hostileCases(route apispec.Route, opts HostileOptions) []hostile
 	}
 	with("query unknown", func(r *Request) { r.Path = withQuery(r.Path, "zzUnknown=1&=&&") })
 
-	// Header parameters.
-	for _, p := range params {
-		if p.In != openapi3.ParameterInHeader {
-			continue
-		}
-		for _, v := range hostileHeaderValues {
-			with("header "+p.Name+"="+v.name, func(r *Request) { r.Header[p.Name] = v.value })
-		}
-	}
-
 	if op.RequestBody == nil {
 		with("body unexpected", func(r *Request) {
 			r.Body = `{"zzUnknown":` + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + `}`
 			r.Header["Content-Type"] = "application/json"
 		})
-		return cases
+		return append(cases, last...)
 	}
 
 	// Whole bodies.
 	for _, b := range hostileBodies(sample) {
-		with("body "+b.name, func(r *Request) {
+		c := with("body "+b.name, func(r *Request) {
 			r.Body = b.value
 			if b.value == "" {
 				r.Header["Content-Type"] = ""
 			}
 		})
+		c.want = bodyWants[b.name]
 	}
 	for _, ct := range hostileContentTypes {
 		with("content-type "+ct.name, func(r *Request) { r.Header["Content-Type"] = ct.value })
@@ -248,15 +350,98 @@ func (api *API) hostileCases(route apispec.Route, opts HostileOptions) []hostile
 		doc = map[string]any{}
 	}
 	for _, m := range members(bodySchema, nil, 0) {
+		pointer := "/" + strings.Join(m.path, "/")
 		for _, v := range wrongValues(m.schema) {
 			body, err := json.Marshal(setMember(deepCopy(doc), m.path, v.value))
 			if err != nil {
 				panic(err) // the values are all valid JSON
 			}
-			with("member /"+strings.Join(m.path, "/")+"="+v.name, func(r *Request) { r.Body = string(body) })
+			c := with("member "+pointer+"="+v.name, func(r *Request) { r.Body = string(body) })
+			if v.name == "lone-surrogate" {
+				c.want = wantPointer(400, pointer)
+			}
 		}
+		// What json.Marshal cannot write: invalid UTF-8, a member twice.
+		marked, err := json.Marshal(setMember(deepCopy(doc), m.path, json.RawMessage(sentinel)))
+		if err != nil {
+			panic(err)
+		}
+		name, _ := json.Marshal(m.path[len(m.path)-1])
+		if m.schema.Type.Is("string") {
+			body := strings.Replace(string(marked), sentinel, "\"a\xff\xfeb\"", 1)
+			with("member "+pointer+"=invalid-utf8", func(r *Request) { r.Body = body }).want = wantPointer(400, pointer)
+		}
+		twice := strings.Replace(string(marked), string(name)+":"+sentinel, string(name)+`:"a",`+string(name)+`:"b"`, 1)
+		with("member "+pointer+"=twice", func(r *Request) { r.Body = twice }).want = wantPointer(400, pointer)
 	}
-	return cases
+	return append(cases, last...)
+}
+
+// sentinel marks where a body case puts what json.Marshal cannot write.
+const sentinel = `"zzHostileSentinel"`
+
+// ifMatchCases adds, through with, the cases for the If-Match header p of
+// route, and returns, made by build, those to send after all others of the
+// route because they may change the resource: "*", a list with the current
+// ETag and, when If-Match is optional, none.
+func (api *API) ifMatchCases(route apispec.Route, p *openapi3.Parameter, opts HostileOptions,
+	with func(string, func(*Request)) *hostileCase, build func(string, func(*Request)) hostileCase) []hostileCase {
+	_, found := opts.Paths[route.Key()]
+	for _, v := range hostileIfMatchValues {
+		c := with("header If-Match="+v.name, func(r *Request) { r.Header[p.Name] = v.value })
+		switch {
+		case v.status == http.StatusBadRequest:
+			c.want = wantPointer(http.StatusBadRequest, "If-Match")
+		case found:
+			c.want = wantStatus(v.status)
+		}
+		// Without a resource, a well-formed If-Match meets a 404 first.
+	}
+	refused := []int{http.StatusBadRequest, http.StatusPreconditionFailed, http.StatusPreconditionRequired}
+	missing := build("header If-Match=missing", func(r *Request) { delete(r.Header, p.Name) })
+	if p.Required {
+		missing.want = wantPointer(http.StatusPreconditionRequired, "If-Match")
+		with(missing.name, func(r *Request) { delete(r.Header, p.Name) }).want = missing.want
+	}
+	current := build("header If-Match=list-with-current", func(*Request) {})
+	current.want = expectation{not: refused}
+	current.prepare = func(t testing.TB, api *API, req *Request) bool {
+		tag := api.currentETag(t, *req)
+		req.Header[p.Name] = `"0", W/` + tag + `, ` + tag
+		return tag != ""
+	}
+	star := build("header If-Match=star", func(r *Request) { r.Header[p.Name] = "*" })
+	star.want = expectation{not: refused}
+	last := []hostileCase{current, star}
+	if !p.Required {
+		last = append(last, missing)
+	}
+	return last
+}
+
+// currentETag returns the ETag of the resource req is about: the answer to
+// a GET of req's path, or else of its parent path, if the document has
+// such a route and it answers 200 with an ETag. It returns "" otherwise.
+func (api *API) currentETag(t testing.TB, req Request) string {
+	t.Helper()
+	path, _, _ := strings.Cut(req.Path, "?")
+	for range 2 {
+		if r, _, ok := api.match(http.MethodGet, path); ok {
+			get := Request{Method: http.MethodGet, Path: path}
+			if r.Secured {
+				get.Claims = req.Claims
+			}
+			if res := api.Do(t, get); res.Status == http.StatusOK && res.Header.Get("ETag") != "" {
+				return res.Header.Get("ETag")
+			}
+		}
+		i := strings.LastIndex(path, "/")
+		if i <= 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return ""
 }
 
 // parameters returns the parameters of op, with those of its path item
@@ -402,6 +587,39 @@ var hostileHeaderValues = []hostileValue{
 	{"null", "null"},
 }
 
+// hostileIfMatchValues are If-Match values that must not change the
+// resource, with the status each must get: 400 for a value that is not "*"
+// or a list of entity tags, 412 for well-formed tags that match no
+// version. Hostile sends "*", a list with the current tag and no If-Match
+// itself.
+var hostileIfMatchValues = []struct {
+	name, value string
+	status      int
+}{
+	{"blank", " ", http.StatusBadRequest},
+	{"commas", ", ,", http.StatusBadRequest},
+	{"unquoted", "1", http.StatusBadRequest},
+	{"unterminated", `"1`, http.StatusBadRequest},
+	{"lower-case-weak", `w/"1"`, http.StatusBadRequest},
+	{"star-in-list", `*, "1"`, http.StatusBadRequest},
+	{"space-in-tag", `"1 2"`, http.StatusBadRequest},
+	{"long", strings.Repeat("a", 10000), http.StatusBadRequest},
+	{"unicode", "ünï☃", http.StatusBadRequest},
+	{"control", "\"a\tb\"", http.StatusBadRequest},
+	{"null", "null", http.StatusBadRequest},
+	{"weak", `W/"1"`, http.StatusPreconditionFailed},
+	{"weak-list", `W/"1", W/"2", W/"3"`, http.StatusPreconditionFailed},
+	{"empty-tag", `""`, http.StatusPreconditionFailed},
+	{"foreign", `"hostile"`, http.StatusPreconditionFailed},
+	{"foreign-list", `"7777", "hostile"`, http.StatusPreconditionFailed},
+	{"zero", `"0"`, http.StatusPreconditionFailed},
+	{"negative", `"-1"`, http.StatusPreconditionFailed},
+	{"leading-zero", `"01"`, http.StatusPreconditionFailed},
+	{"huge", `"99999999999999999999"`, http.StatusPreconditionFailed},
+	{"max-int32+1", `"2147483648"`, http.StatusPreconditionFailed},
+	{"long-tag", `"1` + strings.Repeat("0", 10000) + `"`, http.StatusPreconditionFailed},
+}
+
 var hostileContentTypes = []hostileValue{
 	{"none", ""},
 	{"text", "text/plain"},
@@ -438,13 +656,25 @@ func hostileBodies(sample string) []hostileValue {
 		{"trailing-garbage", sample + `x`},
 		{"bom", "\ufeff" + sample},
 		{"invalid-utf8", "{\"a\":\"\xff\xfe\"}"},
+		{"invalid-utf8-name", "{\"\xff\":1}"},
+		{"lone-surrogate", `{"a":"\udc00"}`},
 		{"duplicate-member", strings.TrimSuffix(strings.TrimSpace(sample), "}") + comma(sample) + `"zzUnknown":1,"zzUnknown":2}`},
+		{"duplicate-nested", strings.TrimSuffix(strings.TrimSpace(sample), "}") + comma(sample) + `"zzUnknown":[{"a":1,"a":2}]}`},
 		{"unknown-member", strings.TrimSuffix(strings.TrimSpace(sample), "}") + comma(sample) + `"zzUnknown":{}}`},
 		{"nested-arrays", strings.Repeat("[", 20000) + strings.Repeat("]", 20000)},
 		{"nested-objects", strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000)},
 		{"over-1MiB", over(`{"zzUnknown":"`, `"}`)},
 		{"over-1MiB-whitespace", sample + strings.Repeat(" ", max(maxHostileBody-len(sample), 0))},
 	}
+}
+
+// bodyWants are the answers some of hostileBodies must get, by name.
+var bodyWants = map[string]expectation{
+	"invalid-utf8":      wantPointer(400, "/a"),
+	"invalid-utf8-name": wantStatus(400),
+	"lone-surrogate":    wantPointer(400, "/a"),
+	"duplicate-member":  wantPointer(400, "/zzUnknown"),
+	"duplicate-nested":  wantPointer(400, "/zzUnknown/0/a"),
 }
 
 // comma returns "," if sample, an object, has members.

@@ -2,6 +2,7 @@ package apitest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,9 @@ import (
 	"time"
 
 	"example.com/quartet/packages/apitest"
+	"example.com/quartet/packages/etag"
+	"example.com/quartet/packages/httpjson"
+	"example.com/quartet/packages/problem"
 )
 
 const hostileSpec = `
@@ -40,7 +44,9 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
         "413": {$ref: "#/components/responses/Problem"}
+        "412": {$ref: "#/components/responses/Problem"}
         "415": {$ref: "#/components/responses/Problem"}
+        "428": {$ref: "#/components/responses/Problem"}
         "500": {$ref: "#/components/responses/Problem"}
 components:
   responses:
@@ -54,48 +60,56 @@ components:
             properties: {status: {type: integer}}
 `
 
-// problem writes a minimal problem.
-func problem(w http.ResponseWriter, status int) {
+// writeProblem writes a minimal problem.
+func writeProblem(w http.ResponseWriter, status int) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `{"status":%d}`, status)
 }
 
-// careful refuses all bad input with a problem.
+// careful refuses all bad input with a problem, through the packages
+// every context uses. Counter c1 is at version 1.
 func careful(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Content-Type") != "application/json" {
-		problem(w, 415)
-		return
-	}
-	var body struct {
-		Count *int64
-		Label *struct{ Text string }
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		problem(w, 400)
-		return
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		problem(w, 400)
-		return
-	}
-	if r.PathValue("id") != "c1" {
-		problem(w, 404)
+	if err := putCounter(w, r); err != nil {
+		p := &problem.Problem{}
+		if !errors.As(err, &p) {
+			p = problem.New(http.StatusInternalServerError, "")
+		}
+		problem.Write(w, p)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
+func putCounter(w http.ResponseWriter, r *http.Request) error {
+	cond, err := etag.Require(r.Header, "counter")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Count *int64
+		Label *struct{ Text string }
+	}
+	if err := httpjson.Decode(w, r, &body); err != nil {
+		return err
+	}
+	if r.PathValue("id") != "c1" {
+		return problem.New(http.StatusNotFound, "no such counter")
+	}
+	if !cond.Match(1) {
+		return problem.New(http.StatusPreconditionFailed, "the counter changed")
+	}
+	return nil
+}
+
 func TestHostileAcceptsACarefulHandler(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("PUT /v1/counters/{id}", careful)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { problem(w, 404) })
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeProblem(w, 404) })
 	// ServeMux would redirect a path with dot segments.
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..") {
-			problem(w, 404)
+			writeProblem(w, 404)
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -121,7 +135,7 @@ func TestHostileReportsCarelessHandlers(t *testing.T) {
 		{"panic on a wrong type", func(w http.ResponseWriter, r *http.Request) {
 			var body map[string]any
 			if json.NewDecoder(r.Body).Decode(&body) != nil {
-				problem(w, 400)
+				writeProblem(w, 400)
 				return
 			}
 			_ = body["count"].(float64) // panics for a string, an array…
@@ -130,33 +144,56 @@ func TestHostileReportsCarelessHandlers(t *testing.T) {
 		{"5xx on a long label", func(w http.ResponseWriter, r *http.Request) {
 			b, _ := io.ReadAll(r.Body)
 			if strings.Contains(string(b), strings.Repeat("a", 1000)) {
-				problem(w, 500)
+				writeProblem(w, 500)
 				return
 			}
 			careful(w, httptestRequest(r, b))
 		}, "status 500, want < 500"},
 		{"5xx on a bad limit", func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get("limit") == "-1" {
-				problem(w, 500)
+				writeProblem(w, 500)
 				return
 			}
 			careful(w, r)
 		}, "limit=-1: status 500"},
 		{"5xx on a malformed If-Match", func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("If-Match") == "*" {
-				problem(w, 500)
+				writeProblem(w, 500)
 				return
 			}
 			careful(w, r)
 		}, "status 500"},
 		{"5xx on a long id", func(w http.ResponseWriter, r *http.Request) {
 			if len(r.PathValue("id")) > 64 {
-				problem(w, 500)
+				writeProblem(w, 500)
 				return
 			}
 			careful(w, r)
 		}, "aaaa"},
 		{"redirect for dot segments", careful, "status 307, want a 4xx problem"},
+		{"last of two members wins", func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			var body struct{ Count *int64 }
+			if json.Unmarshal(b, &body) != nil {
+				writeProblem(w, 400)
+				return
+			}
+			careful(w, httptestRequest(r, []byte(`{"count":1}`)))
+		}, "status 204, want 400"},
+		{"weak If-Match as malformed", func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.Header.Get("If-Match"), "W/") {
+				writeProblem(w, 400)
+				return
+			}
+			careful(w, r)
+		}, "status 400, want 412"},
+		{"If-Match star refused", func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("If-Match") == "*" {
+				writeProblem(w, 412)
+				return
+			}
+			careful(w, r)
+		}, "status 412, want none of"},
 		{"text/plain 4xx", func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Content-Type") != "application/json" {
 				http.Error(w, "unsupported", http.StatusUnsupportedMediaType)
@@ -169,7 +206,7 @@ func TestHostileReportsCarelessHandlers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.HandleFunc("PUT /v1/counters/{id}", tt.h)
-			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { problem(w, 404) })
+			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeProblem(w, 404) })
 			var n int
 			failures := run(t, func(tb testing.TB) {
 				n = apitest.HostileEach(tb, apitest.New(tb, []byte(hostileSpec), mux), apitest.HostileOptions{

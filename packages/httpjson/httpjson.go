@@ -4,6 +4,7 @@
 package httpjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,7 +25,12 @@ const MaxBodyBytes = 1 << 20
 //   - 413 when the body is larger than MaxBodyBytes (refused before decoding
 //     when the request declares its length),
 //   - 400 when the body is empty, malformed, has members dst does not know,
-//     values of the wrong type, or more than one JSON value.
+//     values of the wrong type, or more than one JSON value;
+//   - 400 when a string anywhere in it (member names included) is not valid
+//     UTF-8 or escapes a lone UTF-16 surrogate, or when an object anywhere
+//     in it names a member twice: encoding/json would store U+FFFD or let
+//     the last member win, silently. The problem points at the member with
+//     a JSON Pointer (RFC 6901).
 func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !isJSON(r.Header.Get("Content-Type")) {
 		return problem.New(http.StatusUnsupportedMediaType, "the request body must be application/json")
@@ -32,15 +38,22 @@ func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > MaxBodyBytes {
 		return tooLarge()
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return tooLarge()
+		}
+		return fmt.Errorf("read request body: %w", err)
+	}
+	if p := checkText(body); p != nil {
+		return p
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if maxErr, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return decodeProblem(maxErr)
-		}
 		return problem.New(http.StatusBadRequest, "the request body must hold a single JSON value")
 	}
 	return nil
@@ -73,7 +86,7 @@ func decodeProblem(err error) *problem.Problem {
 		return problem.New(http.StatusBadRequest,
 			fmt.Sprintf("the request body is not valid JSON at offset %d: %v", syntaxErr.Offset, syntaxErr))
 	case errors.As(err, &typeErr):
-		pointer := "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
+		pointer := problem.Pointer(strings.Split(typeErr.Field, ".")...)
 		p := problem.New(http.StatusBadRequest, "a member of the request body has the wrong type")
 		p.Errors = []problem.FieldError{{Pointer: pointer, Detail: "must be " + jsonKind(typeErr.Type.Kind().String())}}
 		return p
@@ -81,7 +94,7 @@ func decodeProblem(err error) *problem.Problem {
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ := strconv.Unquote(field)
 		p := problem.New(http.StatusBadRequest, "the request body has a member this operation does not accept")
-		p.Errors = []problem.FieldError{{Pointer: "/" + name, Detail: "unknown member"}}
+		p.Errors = []problem.FieldError{{Pointer: problem.Pointer(name), Detail: "unknown member"}}
 		return p
 	}
 	return problem.New(http.StatusBadRequest, "the request body could not be decoded: "+err.Error())

@@ -21,8 +21,9 @@ type Route struct {
 	// Pattern is a ServeMux pattern such as "GET /v1/products/{id}".
 	Pattern string
 	// Handle serves the operation; an error it returns is written by the
-	// Handler's fail function.
-	Handle func(http.ResponseWriter, *http.Request) error
+	// Handler's fail function. Wrap it in Public, Authenticated, Customer,
+	// Admin or AnyRole to say who may call it.
+	Handle Handle
 }
 
 // Handler returns the handler that serves routes. fail writes every error a

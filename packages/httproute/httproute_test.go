@@ -7,7 +7,11 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"example.com/quartet/packages/httproute"
+	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/packages/problem"
 )
 
@@ -65,5 +69,69 @@ func TestPatterns(t *testing.T) {
 	got := httproute.Patterns([]httproute.Route{{Pattern: "GET /a"}, {Pattern: "POST /b"}})
 	if len(got) != 2 || got[0] != "GET /a" || got[1] != "POST /b" {
 		t.Errorf("Patterns = %q", got)
+	}
+}
+
+func TestAccess(t *testing.T) {
+	ok := func(w http.ResponseWriter, _ *http.Request, c identity.Caller) error {
+		w.Header().Set("X-Caller", c.Subject)
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	routes := []httproute.Route{
+		{Pattern: "GET /public", Handle: httproute.Public(func(w http.ResponseWriter, _ *http.Request) error {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		})},
+		{Pattern: "GET /me", Handle: httproute.Authenticated(ok)},
+		{Pattern: "GET /customer", Handle: httproute.Customer(ok)},
+		{Pattern: "GET /admin", Handle: httproute.Admin(ok)},
+		{Pattern: "GET /either", Handle: httproute.AnyRole(ok, identity.RoleCustomer, identity.RoleAdmin)},
+	}
+	responder := problem.Responder{Table: problem.Table{
+		{Err: identity.ErrUnauthenticated, Status: http.StatusUnauthorized},
+		{Err: identity.ErrForbidden, Status: http.StatusForbidden},
+	}}
+	h := lambdahttp.Adapt(httproute.Handler(routes, responder.Error, slog.New(slog.DiscardHandler)))
+	call := func(path string, claims map[string]string) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		e := events.APIGatewayV2HTTPRequest{RawPath: path, RequestContext: events.APIGatewayV2HTTPRequestContext{
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: path},
+		}}
+		if claims != nil {
+			e.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims}}
+		}
+		res, err := h(t.Context(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	customer := map[string]string{"sub": "c1", "roles": "[customer]"}
+	admin := map[string]string{"sub": "a1", "roles": "[admin]"}
+	none := map[string]string{"sub": "n1", "roles": "[]"}
+	tests := []struct {
+		path   string
+		claims map[string]string
+		want   int
+	}{
+		{"/public", nil, 204},
+		{"/me", nil, 401}, {"/me", none, 204},
+		{"/customer", nil, 401}, {"/customer", admin, 403}, {"/customer", customer, 204},
+		{"/admin", customer, 403}, {"/admin", admin, 204},
+		{"/either", none, 403}, {"/either", customer, 204}, {"/either", admin, 204},
+	}
+	for _, tt := range tests {
+		res := call(tt.path, tt.claims)
+		if res.StatusCode != tt.want {
+			t.Errorf("GET %s as %v: status %d, want %d", tt.path, tt.claims, res.StatusCode, tt.want)
+		}
+		if tt.want == 401 && res.Headers["Www-Authenticate"] != "Bearer" {
+			t.Errorf("GET %s: 401 without WWW-Authenticate: Bearer (%v)", tt.path, res.Headers)
+		}
+		if tt.want == 204 && tt.claims != nil && res.Headers["X-Caller"] != tt.claims["sub"] {
+			t.Errorf("GET %s: the handler saw caller %q, want %q", tt.path, res.Headers["X-Caller"], tt.claims["sub"])
+		}
 	}
 }

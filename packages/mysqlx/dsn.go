@@ -143,3 +143,18 @@ func OpenConfig(cfg *mysql.Config) (*sql.DB, error) {
 	db.SetConnMaxIdleTime(ConnMaxIdleTime)
 	return db, nil
 }
+
+// Redacted returns dsn (see ParseDSN), in the driver's DSN form, with its
+// password masked, for logs and banners; "(unparsable DSN)" when it is not
+// one.
+func Redacted(dsn string) string {
+	cfg, err := ParseDSN(dsn)
+	if err != nil {
+		return "(unparsable DSN)"
+	}
+	if cfg.Passwd != "" {
+		cfg.Passwd = "xxxxx"
+	}
+	cfg.TLS = nil // FormatDSN keeps the tls parameter's name
+	return cfg.FormatDSN()
+}

@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/optimistic v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-sql-driver/mysql v1.10.1
 )
@@ -43,6 +44,7 @@ require (
 replace (
 	example.com/quartet/packages/embeddedmysql => ../embeddedmysql
 	example.com/quartet/packages/mysqltest => ../mysqltest
+	example.com/quartet/packages/optimistic => ../optimistic
 	example.com/quartet/packages/testenv => ../testenv
 )
 

@@ -58,6 +58,21 @@ func TestParseDSNRedactsPassword(t *testing.T) {
 	}
 }
 
+func TestRedacted(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"u:secret@tcp(db:3306)/app?parseTime=true":        "u:xxxxx@tcp(db:3306)/app",
+		"mysql://u:secret@db/app":                         "u:xxxxx@tcp(db:3306)/app",
+		"u@tcp(db:3306)/app":                              "u@tcp(db:3306)/app",
+		"u:secret@tcp(x.connect.psdb.cloud)/app?tls=true": "u:xxxxx@tcp(x.connect.psdb.cloud:3306)/app",
+		"mysql://u:secret@host:port/db":                   "(unparsable DSN)",
+	} {
+		got := mysqlx.Redacted(dsn)
+		if strings.Contains(got, "secret") || !strings.HasPrefix(got, want) {
+			t.Errorf("Redacted(%q) = %q, want it to start with %q and hold no password", dsn, got, want)
+		}
+	}
+}
+
 // TestMigrate checks that migrations run once however many Migrate calls
 // race, and that running them again changes nothing.
 func TestMigrate(t *testing.T) {

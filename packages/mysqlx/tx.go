@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math/rand/v2"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"example.com/quartet/packages/optimistic"
 )
 
 // MySQL and MariaDB error numbers that stores translate.
@@ -20,11 +20,9 @@ const (
 	ErrConstraintFailed = 4025 // ER_CONSTRAINT_FAILED (MariaDB's check violation)
 )
 
-// Retry settings of InTx.
-const (
-	maxTxAttempts       = 5
-	retryBackoffQuantum = 5 * time.Millisecond
-)
+// maxTxAttempts bounds how often InTx runs a transaction that keeps
+// ending in a deadlock or lock wait timeout.
+const maxTxAttempts = 5
 
 // ErrorNumber returns the server's error number of err, or 0 when err holds
 // no *mysql.MySQLError.
@@ -45,22 +43,6 @@ func IsRetryable(err error) bool {
 	return n == ErrDeadlock || n == ErrLockWaitTimeout
 }
 
-// Backoff waits a little longer at every attempt, with jitter so that
-// colliding transactions do not collide again. It returns ctx's error if
-// ctx ends first.
-func Backoff(ctx context.Context, attempt int) error {
-	d := retryBackoffQuantum * time.Duration(attempt+1)
-	d += rand.N(d)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // InTx runs fn in a transaction and commits it, retrying the whole
 // transaction a few times when it ends in a deadlock or lock wait timeout.
 // fn may therefore run more than once, and must not keep state between
@@ -74,7 +56,7 @@ func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 		if !IsRetryable(err) || attempt+1 == maxTxAttempts {
 			return Classify(err)
 		}
-		if err := Backoff(ctx, attempt); err != nil {
+		if err := optimistic.Backoff(ctx, attempt); err != nil {
 			return err
 		}
 	}

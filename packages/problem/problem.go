@@ -9,6 +9,11 @@
 // A store or another context that is unavailable or too slow (see
 // packages/unavailable) is a 503 with Retry-After in every context, and a
 // client that hung up before its answer is not a server error.
+//
+// Every problem points at what is wrong with one rule (see FieldError): a
+// member of the JSON body by a JSON Pointer (RFC 6901), a query parameter or
+// header by its name as sent. A *validation.Error anywhere in an error's
+// chain is a 422 whose fields become such pointers (FieldPointer).
 package problem
 
 import (
@@ -16,10 +21,16 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"example.com/quartet/packages/unavailable"
+	"example.com/quartet/packages/validation"
 )
 
 // ContentType is the media type of every problem response.
@@ -37,9 +48,12 @@ type Problem struct {
 	Errors    []FieldError `json:"errors,omitempty"`
 }
 
-// FieldError points at one invalid member of a request, as in the example
-// of RFC 9457 §3: a JSON Pointer (RFC 6901) into the body, or the name of a
-// query or path parameter.
+// FieldError points at one invalid part of a request, as in the example of
+// RFC 9457 §3. Pointer is a JSON Pointer (RFC 6901) into the body for a
+// body member ("/price/currency", "/lines/0", "" for the whole body), and
+// the name as sent for a query parameter or header ("limit",
+// "If-Match"): RFC 9457 leaves other locations open, and a name cannot be
+// taken for a body pointer, which always starts with "/".
 type FieldError struct {
 	Pointer string `json:"pointer"`
 	Detail  string `json:"detail"`
@@ -66,6 +80,52 @@ func BadParams(fields ...FieldError) *Problem {
 	return p
 }
 
+// InvalidParams returns the 400 problem for a validation error whose fields
+// are query parameters, each named as is.
+func InvalidParams(ve *validation.Error) *Problem {
+	fields := make([]FieldError, len(ve.Fields))
+	for i, f := range ve.Fields {
+		fields[i] = FieldError{Pointer: f.Field, Detail: f.Reason}
+	}
+	return BadParams(fields...)
+}
+
+// InvalidFields returns the 422 problem for a validation error about the
+// members of a request body (and its headers), pointed at by FieldPointer.
+func InvalidFields(ve *validation.Error) *Problem {
+	fields := make([]FieldError, len(ve.Fields))
+	for i, f := range ve.Fields {
+		fields[i] = FieldError{Pointer: FieldPointer(f.Field), Detail: f.Reason}
+	}
+	return Invalid("some members of the request are not valid", fields...)
+}
+
+// FieldPointer returns the pointer of a validation field. A field names a
+// body member by its JSON names joined with dots ("price.currency", array
+// elements by index: "lines.1"), which becomes a JSON Pointer
+// ("/price/currency", "/lines/1"); a field that starts with an upper-case
+// letter names a header ("Idempotency-Key") and is kept as is.
+func FieldPointer(field string) string {
+	if r, _ := utf8.DecodeRuneInString(field); unicode.IsUpper(r) {
+		return field
+	}
+	return Pointer(strings.Split(field, ".")...)
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// Pointer returns the JSON Pointer (RFC 6901) made of the reference tokens,
+// escaped: Pointer("a/b", "0") is "/a~1b/0"; Pointer() is "", the whole
+// document.
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(pointerEscaper.Replace(t))
+	}
+	return b.String()
+}
+
 func (p *Problem) Error() string {
 	if p.Detail == "" {
 		return strconv.Itoa(p.Status) + " " + p.Title
@@ -86,6 +146,12 @@ func Write(w http.ResponseWriter, p *Problem) {
 type Mapping struct {
 	Err    error
 	Status int
+	// Pointer, when not "", is the body member or parameter the error is
+	// about (see FieldError); the problem lists it with the error's text.
+	Pointer string
+	// RetryAfter, when not zero, is sent as Retry-After, unless the error
+	// tells its own (see Responder).
+	RetryAfter time.Duration
 }
 
 // Table is a context's error-to-status table. The first matching row wins.
@@ -96,19 +162,41 @@ type Table []Mapping
 // status with err's message as detail; an error that unavailable.Is
 // recognises is a 503 whose cause is withheld; anything else is an internal
 // error whose detail is withheld from the client.
+//
+// A *validation.Error in err's chain is the 422 of InvalidFields.
 func (t Table) Problem(err error) *Problem {
+	p, _ := t.lookup(err)
+	return p
+}
+
+// lookup is Problem, with the Retry-After of the matching row.
+func (t Table) lookup(err error) (*Problem, time.Duration) {
 	if p, ok := errors.AsType[*Problem](err); ok {
-		return p
+		return p, 0
+	}
+	if ve, ok := errors.AsType[*validation.Error](err); ok {
+		return InvalidFields(ve), 0
 	}
 	for _, m := range t {
 		if errors.Is(err, m.Err) {
-			return New(m.Status, err.Error())
+			p := New(m.Status, err.Error())
+			if m.Pointer != "" {
+				p.Errors = []FieldError{{Pointer: m.Pointer, Detail: err.Error()}}
+			}
+			return p, m.RetryAfter
 		}
 	}
 	if unavailable.Is(err) {
-		return Unavailable()
+		return Unavailable(), 0
 	}
-	return New(http.StatusInternalServerError, "The server could not complete the request; quote the request id when reporting it.")
+	return New(http.StatusInternalServerError, "The server could not complete the request; quote the request id when reporting it."), 0
+}
+
+// RetryAfterError is an error that knows when the request may succeed if
+// sent again, such as a throttled sign-in.
+type RetryAfterError interface {
+	error
+	RetryAfter() time.Duration
 }
 
 // Unavailable returns the 503 problem of a request that failed because a
@@ -124,10 +212,15 @@ func Unavailable() *Problem {
 // answer: nginx's 499, which no HTTP specification defines.
 const StatusClientClosedRequest = 499
 
-// Responder writes errors as problems through Table. Problems with a 5xx
-// status are logged with the request id and the underlying error: 503s
-// (unavailable stores) at WARN, other 5xx (bugs) at ERROR. Every 503 carries
-// Retry-After (unavailable.RetryAfter) unless the handler set one.
+// Responder writes errors as problems through Table: the one path by which
+// every context answers an error. Problems with a 5xx status are logged
+// with the request id and the underlying error: 503s (unavailable stores)
+// at WARN, other 5xx (bugs) at ERROR.
+//
+// A RetryAfterError in the error's chain, or else its Table row, sets
+// Retry-After in whole seconds, rounded up; every 503 carries one
+// (unavailable.RetryAfter) unless the handler or the error set one. A 401
+// carries "WWW-Authenticate: Bearer" (RFC 9110 §11.6.1 requires it).
 //
 // A request whose own context was canceled — the caller hung up; the
 // request budget and Lambda's deadline end contexts with
@@ -141,7 +234,14 @@ type Responder struct {
 
 // Error writes err as a problem response to r.
 func (rs Responder) Error(w http.ResponseWriter, r *http.Request, err error) {
-	p := *rs.Table.Problem(err)
+	found, retry := rs.Table.lookup(err)
+	p := *found
+	if ra, ok := errors.AsType[RetryAfterError](err); ok {
+		retry = ra.RetryAfter()
+	}
+	if retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+	}
 	level, msg := slog.LevelError, "request failed"
 	switch {
 	case p.Status < http.StatusInternalServerError:
@@ -157,6 +257,9 @@ func (rs Responder) Error(w http.ResponseWriter, r *http.Request, err error) {
 		level = slog.LevelWarn
 	}
 	p.Instance = r.URL.Path
+	if p.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Bearer")
+	}
 	if rs.RequestID != nil {
 		p.RequestID = rs.RequestID(r.Context())
 	}

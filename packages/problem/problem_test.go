@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/unavailable"
+	"example.com/quartet/packages/validation"
 )
 
 var errNotFound = errors.New("product not found")
@@ -137,5 +139,87 @@ func TestResponderClientClosed(t *testing.T) {
 	rs.Error(w, httptest.NewRequest("GET", "/v1/products", nil), context.Canceled)
 	if w.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "level=ERROR") {
 		t.Errorf("internal cancel: status %d, log %q; want 500 at ERROR", w.Code, logs.String())
+	}
+}
+
+type throttled struct{ wait time.Duration }
+
+func (e throttled) Error() string             { return "slow down" }
+func (e throttled) RetryAfter() time.Duration { return e.wait }
+
+var errBusy = errors.New("busy")
+
+func TestResponderHeaders(t *testing.T) {
+	errUnauthenticated := errors.New("who are you")
+	rs := problem.Responder{Table: problem.Table{
+		{Err: errUnauthenticated, Status: http.StatusUnauthorized},
+		{Err: errBusy, Status: http.StatusConflict, RetryAfter: time.Second},
+		{Err: errNotFound, Status: http.StatusTooManyRequests},
+	}}
+	tests := []struct {
+		name                  string
+		err                   error
+		wantStatus            int
+		wantRetry, wantBearer string
+	}{
+		{"401 asks for a bearer token", errUnauthenticated, 401, "", "Bearer"},
+		{"a row's Retry-After", fmt.Errorf("save: %w", errBusy), 409, "1", ""},
+		{"the error's own Retry-After wins, rounded up", fmt.Errorf("x: %w", errors.Join(throttled{1500 * time.Millisecond}, errBusy)), 409, "2", ""},
+		{"no Retry-After", errNotFound, 429, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			rs.Error(w, httptest.NewRequest("GET", "/x", nil), tt.err)
+			if w.Code != tt.wantStatus || w.Header().Get("Retry-After") != tt.wantRetry || w.Header().Get("WWW-Authenticate") != tt.wantBearer {
+				t.Errorf("status %d, Retry-After %q, WWW-Authenticate %q; want %d, %q, %q", w.Code,
+					w.Header().Get("Retry-After"), w.Header().Get("WWW-Authenticate"), tt.wantStatus, tt.wantRetry, tt.wantBearer)
+			}
+		})
+	}
+}
+
+func TestValidationPointers(t *testing.T) {
+	var ck validation.Errors
+	ck.Check(false, "price.currency", "must be an ISO 4217 code")
+	ck.Check(false, "lines.1", "must not be blank")
+	ck.Check(false, "a/b~c", "is odd")
+	ck.Check(false, "Idempotency-Key", "must be at most 255 characters")
+	p := problem.Table{}.Problem(fmt.Errorf("create: %w", ck.Err()))
+	want := []problem.FieldError{
+		{Pointer: "/price/currency", Detail: "must be an ISO 4217 code"},
+		{Pointer: "/lines/1", Detail: "must not be blank"},
+		{Pointer: "/a~1b~0c", Detail: "is odd"},
+		{Pointer: "Idempotency-Key", Detail: "must be at most 255 characters"},
+	}
+	if p.Status != http.StatusUnprocessableEntity || fmt.Sprint(p.Errors) != fmt.Sprint(want) {
+		t.Errorf("Problem(validation error) = %d %+v, want 422 %+v", p.Status, p.Errors, want)
+	}
+	params := problem.InvalidParams(validation.Field("q", "is too long"))
+	if params.Status != http.StatusBadRequest || params.Errors[0].Pointer != "q" {
+		t.Errorf("InvalidParams = %d %+v, want 400 naming q", params.Status, params.Errors)
+	}
+}
+
+func TestRowPointer(t *testing.T) {
+	p := problem.Table{{Err: errNotFound, Status: 422, Pointer: "/category"}}.Problem(errNotFound)
+	if len(p.Errors) != 1 || p.Errors[0].Pointer != "/category" || p.Errors[0].Detail != errNotFound.Error() {
+		t.Errorf("Problem = %+v, want one error at /category", p.Errors)
+	}
+}
+
+func TestPointer(t *testing.T) {
+	for _, tt := range []struct {
+		tokens []string
+		want   string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "/a"},
+		{[]string{"a/b", "~", "0"}, "/a~1b/~0/0"},
+		{[]string{""}, "/"},
+	} {
+		if got := problem.Pointer(tt.tokens...); got != tt.want {
+			t.Errorf("Pointer(%q) = %q, want %q", tt.tokens, got, tt.want)
+		}
 	}
 }

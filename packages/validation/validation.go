@@ -57,3 +57,28 @@ func (es Errors) Err() error {
 	}
 	return &Error{Fields: es}
 }
+
+// UUID reports whether s is a UUID as Quartet writes its IDs: 32
+// lower-case hexadecimal digits in groups of 8-4-4-4-12 joined by hyphens.
+// Other spellings (upper case, braces, no hyphens) are no ID it issued, so
+// one resource has one ID, and a malformed ID can answer "not found"
+// before it reaches a store.
+func UUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}

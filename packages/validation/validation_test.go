@@ -37,3 +37,22 @@ func TestField(t *testing.T) {
 		t.Errorf("Field() = %+v", err)
 	}
 }
+
+func TestUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0190f3b6-7c1d-7a2b-9c3d-4e5f60718293":   true,
+		"00000000-0000-0000-0000-000000000000":   true,
+		"0190F3B6-7C1D-7A2B-9C3D-4E5F60718293":   false,
+		"0190f3b67c1d7a2b9c3d4e5f60718293":       false,
+		"{0190f3b6-7c1d-7a2b-9c3d-4e5f60718293}": false,
+		"0190f3b6-7c1d-7a2b-9c3d-4e5f6071829":    false,
+		"0190f3b6-7c1d-7a2b-9c3d-4e5f60718293x":  false,
+		"0190f3b6x7c1d-7a2b-9c3d-4e5f60718293":   false,
+		"0190f3b6-7c1d-7a2b-9c3d-4e5f6071829g":   false,
+		"":                                       false,
+	} {
+		if got := validation.UUID(s); got != want {
+			t.Errorf("UUID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -139,15 +139,7 @@ func (c Config) NeedsSecrets() bool { return c.DatabaseURLSecret != "" || c.Sign
 func (c Config) LogValue() slog.Value {
 	var attrs []slog.Attr
 	if c.DatabaseURL != "" {
-		dsn := "(unparsable)"
-		if cfg, err := mysqlx.ParseDSN(c.DatabaseURL); err == nil {
-			if cfg.Passwd != "" {
-				cfg.Passwd = "xxxxx"
-			}
-			cfg.TLS = nil // FormatDSN keeps the tls parameter's name
-			dsn = cfg.FormatDSN()
-		}
-		attrs = append(attrs, slog.String("database", dsn))
+		attrs = append(attrs, slog.String("database", mysqlx.Redacted(c.DatabaseURL)))
 	}
 	if c.DatabaseURLSecret != "" {
 		attrs = append(attrs, slog.String("database_secret", c.DatabaseURLSecret))

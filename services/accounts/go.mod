@@ -3,7 +3,9 @@ module example.com/quartet/services/accounts
 go 1.26.0
 
 require (
+	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
+	example.com/quartet/packages/optimistic v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
@@ -63,6 +65,7 @@ require (
 
 replace (
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/testenv => ../../packages/testenv
 )
 
@@ -91,10 +94,12 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )

@@ -5,6 +5,7 @@ go 1.26
 require (
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/apitest v0.0.0
+	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
@@ -12,6 +13,7 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0
+	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
@@ -27,6 +29,7 @@ require (
 
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
+	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -80,6 +83,7 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/embeddedmysql => ../../packages/embeddedmysql
 	example.com/quartet/packages/embeddedpg => ../../packages/embeddedpg
@@ -89,6 +93,8 @@ replace (
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
 	example.com/quartet/packages/mysqltest => ../../packages/mysqltest
 	example.com/quartet/packages/mysqlx => ../../packages/mysqlx
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/pgtest => ../../packages/pgtest
 	example.com/quartet/packages/problem => ../../packages/problem
 	example.com/quartet/packages/requestlog => ../../packages/requestlog

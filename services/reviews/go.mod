@@ -4,12 +4,16 @@ go 1.26
 
 require (
 	example.com/quartet/packages/apitest v0.0.0
+	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
+	example.com/quartet/packages/optimistic v0.0.0
+	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/problem v0.0.0
+	example.com/quartet/packages/redact v0.0.0
 	example.com/quartet/packages/requestlog v0.0.0
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -103,12 +107,16 @@ require (
 replace (
 	example.com/quartet/packages/apispec => ../../packages/apispec
 	example.com/quartet/packages/apitest => ../../packages/apitest
+	example.com/quartet/packages/archtest => ../../packages/archtest
 	example.com/quartet/packages/benchratio => ../../packages/benchratio
 	example.com/quartet/packages/embeddedferret => ../../packages/embeddedferret
 	example.com/quartet/packages/httpjson => ../../packages/httpjson
 	example.com/quartet/packages/identity => ../../packages/identity
 	example.com/quartet/packages/lambdahttp => ../../packages/lambdahttp
+	example.com/quartet/packages/optimistic => ../../packages/optimistic
+	example.com/quartet/packages/page => ../../packages/page
 	example.com/quartet/packages/problem => ../../packages/problem
+	example.com/quartet/packages/redact => ../../packages/redact
 	example.com/quartet/packages/requestlog => ../../packages/requestlog
 )
 

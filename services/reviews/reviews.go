@@ -16,12 +16,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"example.com/quartet/packages/budget"
+	"example.com/quartet/packages/redact"
 	"example.com/quartet/services/reviews/internal/httpapi"
 	mongostore "example.com/quartet/services/reviews/internal/mongo"
 	domain "example.com/quartet/services/reviews/internal/reviews"
@@ -93,14 +93,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 
 // LogValue logs the configuration with the URI's password masked.
 func (c Config) LogValue() slog.Value {
-	uri := "(unparsable)"
-	if u, err := url.Parse(c.MongoURI); err == nil {
-		uri = u.Redacted()
-	}
 	if c.MongoURISecret != "" {
 		return slog.GroupValue(slog.String("mongo_uri_secret", c.MongoURISecret), slog.String("database", c.Database))
 	}
-	return slog.GroupValue(slog.String("mongo_uri", uri), slog.String("database", c.Database))
+	return slog.GroupValue(slog.String("mongo_uri", redact.URL(c.MongoURI)), slog.String("database", c.Database))
 }
 
 // SweepResult is what App.Sweep did.

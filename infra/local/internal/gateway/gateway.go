@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -107,7 +108,32 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	mux.Handle("/", fallback)
-	return mux, nil
+	unclean := g.logged("", "", func(w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+		return notFound(w, r), nil
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// ServeMux answers a path with dot or empty segments with a 307
+		// text/html redirect to its clean form; API Gateway matches the path
+		// as sent, so no route has it.
+		if !isClean(r.URL.EscapedPath()) {
+			unclean.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}), nil
+}
+
+// isClean reports whether p, an escaped request path, has no "." or ".."
+// segments and no empty ones (a trailing slash aside).
+func isClean(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // handle registers h for pattern, turning ServeMux's panic on conflicting

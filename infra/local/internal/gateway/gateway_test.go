@@ -416,6 +416,15 @@ func TestNotFound(t *testing.T) {
 		{http.MethodGet, "/"},                    // no web app
 		{http.MethodGet, "/products/42"},         // no web app
 		{http.MethodPost, "/v1/things/1?x=/v1/"}, // method not declared
+		// ServeMux would redirect these to /v1/things/1 with a 307 text/html;
+		// API Gateway has no route for them.
+		{http.MethodGet, "/v1/things/../things/1"},
+		{http.MethodGet, "/v1/things/%2E%2E/things/1"},
+		{http.MethodGet, "/v1/things/./1"},
+		{http.MethodGet, "/v1//things/1"},
+		{http.MethodGet, "//v1/things/1"},
+		{http.MethodGet, "/v1/things/1/.."},
+		{http.MethodGet, "/products/../v1/things/1"},
 	}
 	f := newFixture(t, "")
 	for _, tt := range tests {

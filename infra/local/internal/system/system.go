@@ -12,13 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-sql-driver/mysql"
 
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/infra/local/internal/portwait"
@@ -27,6 +24,8 @@ import (
 	"example.com/quartet/packages/embeddedmysql"
 	"example.com/quartet/packages/embeddedpg"
 	"example.com/quartet/packages/lambdahttp"
+	"example.com/quartet/packages/mysqlx"
+	"example.com/quartet/packages/redact"
 	"example.com/quartet/services/accounts"
 	"example.com/quartet/services/catalog"
 	"example.com/quartet/services/orders"
@@ -293,7 +292,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 
 	// accounts: MySQL.
 	if s.Stores.MySQLDSN != "" {
-		s.Running = append(s.Running, Store{"accounts", "MySQL", redactDSN(s.Stores.MySQLDSN), "external (ACCOUNTS_DATABASE_URL)"})
+		s.Running = append(s.Running, Store{"accounts", "MySQL", mysqlx.Redacted(s.Stores.MySQLDSN), "external (ACCOUNTS_DATABASE_URL)"})
 	} else {
 		if err := wait(cfg.Ports.MySQL, "embedded MySQL (accounts)", "ACCOUNTS_DATABASE_URL"); err != nil {
 			return err
@@ -317,7 +316,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 
 	// catalog: PostgreSQL.
 	if s.Stores.PostgresURL != "" {
-		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redactURL(s.Stores.PostgresURL), "external (DATABASE_URL)"})
+		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redact.URL(s.Stores.PostgresURL), "external (DATABASE_URL)"})
 	} else {
 		dir := filepath.Join(cfg.DataDir, "postgres")
 		// A server an earlier make dev left running (killed by a second
@@ -337,12 +336,12 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 		}
 		s.closers = append(s.closers, srv.Stop)
 		s.Stores.PostgresURL = srv.URL("postgres")
-		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redactURL(s.Stores.PostgresURL), "embedded, data in " + dir})
+		s.Running = append(s.Running, Store{"catalog", "PostgreSQL", redact.URL(s.Stores.PostgresURL), "embedded, data in " + dir})
 	}
 
 	// orders: DynamoDB.
 	if s.Stores.DynamoDBEndpoint != "" {
-		s.Running = append(s.Running, Store{"orders", "DynamoDB", redactURL(s.Stores.DynamoDBEndpoint), "external (DYNAMODB_ENDPOINT)"})
+		s.Running = append(s.Running, Store{"orders", "DynamoDB", redact.URL(s.Stores.DynamoDBEndpoint), "external (DYNAMODB_ENDPOINT)"})
 	} else {
 		if err := s.startDynamoDB(ctx, cfg, wait); err != nil {
 			return err
@@ -351,7 +350,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 
 	// reviews: MongoDB.
 	if s.Stores.MongoURI != "" {
-		s.Running = append(s.Running, Store{"reviews", "MongoDB", redactURL(s.Stores.MongoURI), "external (MONGODB_URI)"})
+		s.Running = append(s.Running, Store{"reviews", "MongoDB", redact.URL(s.Stores.MongoURI), "external (MONGODB_URI)"})
 	} else {
 		if err := wait(cfg.Ports.MongoDB, "embedded MongoDB (reviews)", "MONGODB_URI"); err != nil {
 			return err
@@ -364,7 +363,7 @@ func (s *System) startStores(ctx context.Context, cfg Config, logger *slog.Logge
 		}
 		s.closers = append(s.closers, srv.Stop)
 		s.Stores.MongoURI = srv.URI()
-		s.Running = append(s.Running, Store{"reviews", "MongoDB", redactURL(s.Stores.MongoURI), "embedded FerretDB, data in " + dir})
+		s.Running = append(s.Running, Store{"reviews", "MongoDB", redact.URL(s.Stores.MongoURI), "embedded FerretDB, data in " + dir})
 	}
 	return nil
 }
@@ -461,28 +460,4 @@ func (s *System) Close() error {
 	}
 	s.closers = nil
 	return errors.Join(errs...)
-}
-
-// redactURL masks the password of a connection URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
-}
-
-// redactDSN masks the password of a go-sql-driver DSN or mysql:// URL.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.Scheme == "mysql" {
-		return u.Redacted()
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return "(unparsable DSN)"
-	}
-	if cfg.Passwd != "" {
-		cfg.Passwd = "xxxxx"
-	}
-	return cfg.FormatDSN()
 }

@@ -69,7 +69,7 @@ func (in AddressInput) Apply(a *Address, now time.Time) error {
 	ck.Check(text(next.Name, MaxAddressField), "name", fieldReason)
 	ck.Check(len(next.Lines) >= 1 && len(next.Lines) <= MaxAddressLines, "lines", fmt.Sprintf("must hold 1 to %d lines", MaxAddressLines))
 	for i, l := range next.Lines {
-		ck.Check(text(l, MaxAddressField), fmt.Sprintf("lines/%d", i), fieldReason)
+		ck.Check(text(l, MaxAddressField), fmt.Sprintf("lines.%d", i), fieldReason)
 	}
 	ck.Check(text(next.City, MaxAddressField), "city", fieldReason)
 	ck.Check(text(next.PostalCode, MaxPostalCodeLen), "postalCode", fmt.Sprintf("must be 1 to %d printable characters", MaxPostalCodeLen))

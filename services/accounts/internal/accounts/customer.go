@@ -118,6 +118,7 @@ func (p Profile) Apply(c *Customer, now time.Time) error {
 		return err
 	}
 	next.UpdatedAt = now
+	next.Version++
 	*c = next
 	return nil
 }

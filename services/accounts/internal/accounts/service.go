@@ -116,7 +116,7 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 	}
 	now := s.now()
 	if wait, locked := c.Throttle.Locked(now); locked {
-		return Customer{}, &ThrottledError{RetryAfter: wait}
+		return Customer{}, &ThrottledError{Wait: wait}
 	}
 	ok, err := s.hasher.Verify(c.PasswordHash, pw)
 	if err != nil {
@@ -140,13 +140,13 @@ func (s *Service) SignIn(ctx context.Context, email, pw string) (Customer, error
 		return Customer{}, err
 	}
 	if wait, locked := fresh.Throttle.Locked(now); locked {
-		return Customer{}, &ThrottledError{RetryAfter: wait}
+		return Customer{}, &ThrottledError{Wait: wait}
 	}
 	if fresh.Throttle.Failures > 0 {
 		t, err := s.store.UpdateThrottle(ctx, c.ID, func(t *Throttle) error {
 			if wait, locked := t.Locked(now); locked {
 				// Locked by concurrent failures since we read it.
-				return &ThrottledError{RetryAfter: wait}
+				return &ThrottledError{Wait: wait}
 			}
 			t.Reset()
 			return nil
@@ -167,15 +167,15 @@ func (s *Service) Customer(ctx context.Context, id string) (Customer, error) {
 	return s.store.Customer(ctx, id)
 }
 
-// UpdateProfile applies p when the account is still at version; it returns
-// ErrVersionMismatch when it is not, and ErrDuplicateEmail when the new
-// email belongs to another account.
-func (s *Service) UpdateProfile(ctx context.Context, id string, version int, p Profile) (Customer, error) {
+// UpdateProfile applies p when match accepts the account's current version
+// (the request's If-Match); it returns ErrVersionMismatch when it does not,
+// and ErrDuplicateEmail when the new email belongs to another account.
+func (s *Service) UpdateProfile(ctx context.Context, id string, match func(version int) bool, p Profile) (Customer, error) {
 	if !validID(id) {
 		return Customer{}, ErrNotFound
 	}
 	return s.store.UpdateCustomer(ctx, id, func(c *Customer) error {
-		if c.Version != version {
+		if !match(c.Version) {
 			return ErrVersionMismatch
 		}
 		return p.Apply(c, s.now())
@@ -230,6 +230,5 @@ func (s *Service) DeleteAddress(ctx context.Context, customerID, id string) erro
 // before the store answers malformed IDs with "not found" instead of a
 // driver error.
 func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
+	return validation.UUID(id)
 }

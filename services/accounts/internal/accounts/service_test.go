@@ -80,7 +80,7 @@ func TestSignInLocked(t *testing.T) {
 	before := h.verified.Load()
 	_, err := svc.SignIn(t.Context(), "ann@example.com", pw)
 	var te *accounts.ThrottledError
-	if !errors.As(err, &te) || !errors.Is(err, accounts.ErrThrottled) || te.RetryAfter <= 0 || te.RetryAfter > accounts.LockBase {
+	if !errors.As(err, &te) || !errors.Is(err, accounts.ErrThrottled) || te.Wait <= 0 || te.Wait > accounts.LockBase {
 		t.Fatalf("SignIn of a locked account: got %v, want a ThrottledError within %v", err, accounts.LockBase)
 	}
 	if h.verified.Load() != before {

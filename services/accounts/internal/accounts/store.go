@@ -17,10 +17,10 @@ type Store interface {
 	CustomerByEmail(ctx context.Context, email string) (Customer, error)
 
 	// UpdateCustomer reads the account, calls update on it and saves the
-	// result with its version incremented by one, atomically: a change made
-	// by someone else between read and save makes the store read again and
-	// call update again, and after repeated collisions it returns
-	// ErrConflict. update's error is returned as is and nothing is saved.
+	// result, atomically: update raises Version by one (packages/optimistic),
+	// and a change made by someone else between read and save makes the
+	// store read again and call update again, up to optimistic.Attempts
+	// times, and then return ErrConflict. update's error is returned as is and nothing is saved.
 	// The throttle is neither saved nor compared. It returns ErrNotFound
 	// when the account does not exist and ErrDuplicateEmail when the new
 	// email belongs to another account.

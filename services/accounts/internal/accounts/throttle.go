@@ -49,12 +49,15 @@ func (t *Throttle) Reset() { *t = Throttle{} }
 // ThrottledError refuses a sign-in to a locked account. It matches
 // ErrThrottled.
 type ThrottledError struct {
-	RetryAfter time.Duration
+	Wait time.Duration // until the account is unlocked
 }
 
 func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("%v; retry after %v", ErrThrottled, e.RetryAfter.Round(time.Second))
+	return fmt.Sprintf("%v; retry after %v", ErrThrottled, e.Wait.Round(time.Second))
 }
+
+// RetryAfter returns how long the caller should wait before signing in again.
+func (e *ThrottledError) RetryAfter() time.Duration { return e.Wait }
 
 // Is makes a ThrottledError match ErrThrottled.
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }

@@ -118,6 +118,7 @@ func testUpdate(t *testing.T, s accounts.Store) {
 		c.Email, c.DisplayName, c.UpdatedAt = "Ann@Lee.example", "Ann L.", later
 		c.Roles = []accounts.Role{accounts.RoleAdmin, accounts.RoleCustomer}
 		c.PasswordHash = "$argon2id$new"
+		c.Version++
 		return nil
 	})
 	if err != nil {
@@ -146,6 +147,7 @@ func testUpdateOwnEmailCase(t *testing.T, s accounts.Store) {
 	c := mustCreate(t, s, customer(1, "ann@example.com"))
 	got, err := s.UpdateCustomer(t.Context(), c.ID, func(c *accounts.Customer) error {
 		c.Email = "Ann@Example.com"
+		c.Version++
 		return nil
 	})
 	if err != nil {
@@ -191,6 +193,7 @@ func testUpdateDuplicateEmail(t *testing.T, s accounts.Store) {
 	b := mustCreate(t, s, customer(2, "bob@example.com"))
 	_, err := s.UpdateCustomer(t.Context(), b.ID, func(c *accounts.Customer) error {
 		c.Email = "ANN@example.com"
+		c.Version++
 		return nil
 	})
 	if !errors.Is(err, accounts.ErrDuplicateEmail) {
@@ -226,6 +229,7 @@ func testThrottle(t *testing.T, s accounts.Store) {
 	updated, err := s.UpdateCustomer(ctx, c.ID, func(c *accounts.Customer) error {
 		c.DisplayName = "Renamed"
 		c.Throttle = accounts.Throttle{}
+		c.Version++
 		return nil
 	})
 	if err != nil {
@@ -369,6 +373,7 @@ func testConcurrentProfileUpdates(t *testing.T, s accounts.Store) {
 				return accounts.ErrVersionMismatch
 			}
 			got.DisplayName = fmt.Sprintf("Writer %d", i)
+			got.Version++
 			return nil
 		})
 		return err

@@ -49,11 +49,7 @@ func (a *api) signIn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) getMe(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) getMe(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	c, err := a.svc.Customer(r.Context(), caller.Subject)
 	if err != nil {
 		return err
@@ -62,12 +58,8 @@ func (a *api) getMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	version, err := etag.Require(r.Header, "account")
+func (a *api) updateMe(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	cond, err := etag.Require(r.Header, "account")
 	if err != nil {
 		return err
 	}
@@ -78,7 +70,7 @@ func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	c, err := a.svc.UpdateProfile(r.Context(), caller.Subject, version,
+	c, err := a.svc.UpdateProfile(r.Context(), caller.Subject, cond.Match,
 		accounts.Profile{Email: req.Email, DisplayName: req.DisplayName})
 	if err != nil {
 		return err
@@ -87,11 +79,7 @@ func (a *api) updateMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) listAddresses(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) listAddresses(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	list, err := a.svc.Addresses(r.Context(), caller.Subject)
 	if err != nil {
 		return err
@@ -105,11 +93,7 @@ func (a *api) listAddresses(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) addAddress(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) addAddress(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	var req addressRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -123,11 +107,7 @@ func (a *api) addAddress(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) replaceAddress(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) replaceAddress(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	var req addressRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -140,11 +120,7 @@ func (a *api) replaceAddress(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) deleteAddress(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) deleteAddress(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	if err := a.svc.DeleteAddress(r.Context(), caller.Subject, r.PathValue("id")); err != nil {
 		return err
 	}

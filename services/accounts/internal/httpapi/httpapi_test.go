@@ -210,8 +210,11 @@ func TestUpdateMe(t *testing.T) {
 		status              int
 	}{
 		{"no If-Match", "", `{"displayName":"Ann"}`, 428},
-		{"malformed If-Match", "*", `{"displayName":"Ann"}`, 400},
+		{"malformed If-Match", "1", `{"displayName":"Ann"}`, 400},
+		{"star in a list", `*, "1"`, `{"displayName":"Ann"}`, 400},
 		{"stale version", `"7"`, `{"displayName":"Ann"}`, 412},
+		{"weak tag", `W/"1"`, `{"displayName":"Ann"}`, 412},
+		{"foreign tags", `"abc", ""`, `{"displayName":"Ann"}`, 412},
 		{"email of another account", `"1"`, `{"email":"BOB@example.com"}`, 409},
 		{"empty patch", `"1"`, `{}`, 422},
 		{"invalid name", `"1"`, `{"displayName":""}`, 422},
@@ -222,11 +225,14 @@ func TestUpdateMe(t *testing.T) {
 			}
 		})
 	}
-	res := patch(`"1"`, `{"displayName":"Ann L.","email":"ann@lee.example"}`)
+	res := patch(`"9", "1"`, `{"displayName":"Ann L.","email":"ann@lee.example"}`)
 	var got account
 	res.JSON(t, &got)
 	if res.Status != http.StatusOK || got.DisplayName != "Ann L." || got.Email != "ann@lee.example" || res.Header.Get("ETag") != `"2"` {
 		t.Errorf("PATCH: %d %+v ETag %s, want 200, the changes and ETag \"2\"", res.Status, got, res.Header.Get("ETag"))
+	}
+	if res := patch(`*`, `{"displayName":"Ann"}`); res.Status != http.StatusOK || res.Header.Get("ETag") != `"3"` {
+		t.Errorf("PATCH with If-Match *: %d ETag %s, want 200 and ETag \"3\"", res.Status, res.Header.Get("ETag"))
 	}
 }
 

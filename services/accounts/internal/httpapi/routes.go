@@ -26,19 +26,20 @@ type api struct {
 	responder problem.Responder
 }
 
-// routes lists every operation of the accounts API.
+// routes lists every operation of the accounts API and who may call it:
+// every signed-in account has its own documents under /v1/me.
 func (a *api) routes() []httproute.Route {
 	return []httproute.Route{
-		{Pattern: "POST /v1/accounts", Handle: a.signUp},
-		{Pattern: "POST /v1/sessions", Handle: a.signIn},
-		{Pattern: "GET /v1/me", Handle: a.getMe},
-		{Pattern: "PATCH /v1/me", Handle: a.updateMe},
-		{Pattern: "GET /v1/me/addresses", Handle: a.listAddresses},
-		{Pattern: "POST /v1/me/addresses", Handle: a.addAddress},
-		{Pattern: "PUT /v1/me/addresses/{id}", Handle: a.replaceAddress},
-		{Pattern: "DELETE /v1/me/addresses/{id}", Handle: a.deleteAddress},
-		{Pattern: "GET " + token.JWKSPath, Handle: a.jwks},
-		{Pattern: "GET " + token.DiscoveryPath, Handle: a.discovery},
+		{Pattern: "POST /v1/accounts", Handle: httproute.Public(a.signUp)},
+		{Pattern: "POST /v1/sessions", Handle: httproute.Public(a.signIn)},
+		{Pattern: "GET /v1/me", Handle: httproute.Authenticated(a.getMe)},
+		{Pattern: "PATCH /v1/me", Handle: httproute.Authenticated(a.updateMe)},
+		{Pattern: "GET /v1/me/addresses", Handle: httproute.Authenticated(a.listAddresses)},
+		{Pattern: "POST /v1/me/addresses", Handle: httproute.Authenticated(a.addAddress)},
+		{Pattern: "PUT /v1/me/addresses/{id}", Handle: httproute.Authenticated(a.replaceAddress)},
+		{Pattern: "DELETE /v1/me/addresses/{id}", Handle: httproute.Authenticated(a.deleteAddress)},
+		{Pattern: "GET " + token.JWKSPath, Handle: httproute.Public(a.jwks)},
+		{Pattern: "GET " + token.DiscoveryPath, Handle: httproute.Public(a.discovery)},
 	}
 }
 
@@ -54,5 +55,5 @@ func Routes() []string {
 // 5xx.
 func New(svc *accounts.Service, tokens token.Issuer, logger *slog.Logger) http.Handler {
 	a := &api{svc: svc, tokens: tokens, responder: problem.Responder{Table: errorTable, Logger: logger, RequestID: requestlog.ID}}
-	return httproute.Handler(a.routes(), a.fail, logger)
+	return httproute.Handler(a.routes(), a.responder.Error, logger)
 }

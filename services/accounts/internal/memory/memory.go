@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/accounts/internal/accounts"
 )
 
@@ -99,8 +100,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, id string, update func(*acco
 	if err := update(&next); err != nil {
 		return accounts.Customer{}, err
 	}
+	if err := optimistic.NextVersion(old.Version, next.Version); err != nil {
+		return accounts.Customer{}, fmt.Errorf("update account %s: %w", id, err)
+	}
 	next.ID, next.CreatedAt, next.Throttle = old.ID, old.CreatedAt, old.Throttle
-	next.Version = old.Version + 1
 	oldKey, newKey := accounts.EmailKey(old.Email), accounts.EmailKey(next.Email)
 	if owner, taken := s.emails[newKey]; taken && owner != id {
 		return accounts.Customer{}, accounts.ErrDuplicateEmail

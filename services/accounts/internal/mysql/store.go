@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"example.com/quartet/packages/mysqlx"
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/accounts/internal/accounts"
 )
 
@@ -137,17 +138,13 @@ func (s *Store) CustomerByEmail(ctx context.Context, email string) (accounts.Cus
 	return c, err
 }
 
-// maxOptimisticTries bounds how often UpdateCustomer reads again after
-// losing a race to another writer.
-const maxOptimisticTries = 10
-
 // UpdateCustomer implements accounts.Store with optimistic concurrency: it
 // reads the row without locking it and saves with UPDATE … WHERE version =
 // the version read. When that matches no row, someone else saved first: it
-// reads again and calls update again, up to maxOptimisticTries times, and
+// reads again and calls update again, as packages/optimistic says, and
 // then returns ErrConflict.
 func (s *Store) UpdateCustomer(ctx context.Context, id string, update func(*accounts.Customer) error) (accounts.Customer, error) {
-	for try := 0; try < maxOptimisticTries; try++ {
+	for try := range optimistic.Attempts {
 		old, err := s.Customer(ctx, id)
 		if err != nil {
 			return accounts.Customer{}, err
@@ -157,7 +154,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, id string, update func(*acco
 		if err := update(&next); err != nil {
 			return accounts.Customer{}, err
 		}
-		next.ID, next.CreatedAt, next.Throttle, next.Version = old.ID, old.CreatedAt, old.Throttle, old.Version+1
+		if err := optimistic.NextVersion(old.Version, next.Version); err != nil {
+			return accounts.Customer{}, fmt.Errorf("update account %s: %w", id, err)
+		}
+		next.ID, next.CreatedAt, next.Throttle = old.ID, old.CreatedAt, old.Throttle
 		next.UpdatedAt = stored(next.UpdatedAt)
 
 		const q = `UPDATE customers
@@ -181,11 +181,11 @@ WHERE id = ? AND version = ?`
 				return next, nil
 			}
 		}
-		if err := mysqlx.Backoff(ctx, try); err != nil {
+		if err := optimistic.Backoff(ctx, try); err != nil {
 			return accounts.Customer{}, err
 		}
 	}
-	return accounts.Customer{}, accounts.ErrConflict
+	return accounts.Customer{}, fmt.Errorf("update account %s: %w", id, accounts.ErrConflict)
 }
 
 // UpdateThrottle implements accounts.Store: it locks the customer's row for

@@ -59,22 +59,24 @@ func (s *Service) Products(ctx context.Context, q Query) (Page, error) {
 	return s.store.Products(ctx, q)
 }
 
-// UpdateProduct applies patch when the product is still at version; it
-// returns ErrVersionMismatch when it is not.
-func (s *Service) UpdateProduct(ctx context.Context, id string, version int, patch Patch) (Product, error) {
+// UpdateProduct applies patch when match accepts the product's current
+// version (the request's If-Match); it returns ErrVersionMismatch when it
+// does not.
+func (s *Service) UpdateProduct(ctx context.Context, id string, match func(version int) bool, patch Patch) (Product, error) {
 	return s.update(ctx, id, func(p *Product) error {
-		if p.Version != version {
+		if !match(p.Version) {
 			return ErrVersionMismatch
 		}
 		return patch.Apply(p, s.now())
 	})
 }
 
-// ArchiveProduct stops selling a product. When version is not nil the
-// product must still be at that version. Archiving twice is harmless.
-func (s *Service) ArchiveProduct(ctx context.Context, id string, version *int) (Product, error) {
+// ArchiveProduct stops selling a product whose current version match
+// accepts; it returns ErrVersionMismatch when it does not. Archiving twice
+// is harmless.
+func (s *Service) ArchiveProduct(ctx context.Context, id string, match func(version int) bool) (Product, error) {
 	return s.update(ctx, id, func(p *Product) error {
-		if version != nil && p.Version != *version {
+		if !match(p.Version) {
 			return ErrVersionMismatch
 		}
 		p.Archive(s.now())
@@ -102,7 +104,4 @@ func (s *Service) update(ctx context.Context, id string, fn func(*Product) error
 
 // validID reports whether id can be a product ID. Checking it before the
 // store answers malformed IDs with "not found" instead of a driver error.
-func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
-}
+func validID(id string) bool { return validation.UUID(id) }

@@ -46,7 +46,7 @@ func TestServiceVersionMismatch(t *testing.T) {
 	svc, p := newService(t)
 	ctx := t.Context()
 	name := "Renamed"
-	updated, err := svc.UpdateProduct(ctx, p.ID, p.Version, catalog.Patch{Name: &name})
+	updated, err := svc.UpdateProduct(ctx, p.ID, at(p.Version), catalog.Patch{Name: &name})
 	if err != nil {
 		t.Fatalf("UpdateProduct at the current version: %v", err)
 	}
@@ -56,10 +56,10 @@ func TestServiceVersionMismatch(t *testing.T) {
 
 	stale := p.Version
 	other := "Lost"
-	if _, err := svc.UpdateProduct(ctx, p.ID, stale, catalog.Patch{Name: &other}); !errors.Is(err, catalog.ErrVersionMismatch) {
+	if _, err := svc.UpdateProduct(ctx, p.ID, at(stale), catalog.Patch{Name: &other}); !errors.Is(err, catalog.ErrVersionMismatch) {
 		t.Errorf("UpdateProduct at a stale version: got %v, want %v", err, catalog.ErrVersionMismatch)
 	}
-	if _, err := svc.ArchiveProduct(ctx, p.ID, &stale); !errors.Is(err, catalog.ErrVersionMismatch) {
+	if _, err := svc.ArchiveProduct(ctx, p.ID, at(stale)); !errors.Is(err, catalog.ErrVersionMismatch) {
 		t.Errorf("ArchiveProduct at a stale version: got %v, want %v", err, catalog.ErrVersionMismatch)
 	}
 	got, err := svc.Product(ctx, p.ID)
@@ -74,19 +74,19 @@ func TestServiceVersionMismatch(t *testing.T) {
 func TestServiceArchiveProduct(t *testing.T) {
 	svc, p := newService(t)
 	ctx := t.Context()
-	archived, err := svc.ArchiveProduct(ctx, p.ID, &p.Version)
+	archived, err := svc.ArchiveProduct(ctx, p.ID, at(p.Version))
 	if err != nil {
 		t.Fatalf("ArchiveProduct: %v", err)
 	}
 	if archived.Status != catalog.StatusArchived || archived.Version != p.Version+1 {
 		t.Errorf("archived: status %q version %d, want %q and %d", archived.Status, archived.Version, catalog.StatusArchived, p.Version+1)
 	}
-	again, err := svc.ArchiveProduct(ctx, p.ID, nil)
+	again, err := svc.ArchiveProduct(ctx, p.ID, anyVersion)
 	if err != nil || again != archived {
 		t.Errorf("archiving again = %+v, %v; want %+v unchanged", again, err, archived)
 	}
 	name := "Renamed"
-	if _, err := svc.UpdateProduct(ctx, p.ID, archived.Version, catalog.Patch{Name: &name}); !errors.Is(err, catalog.ErrArchived) {
+	if _, err := svc.UpdateProduct(ctx, p.ID, at(archived.Version), catalog.Patch{Name: &name}); !errors.Is(err, catalog.ErrArchived) {
 		t.Errorf("UpdateProduct of an archived product: got %v, want %v", err, catalog.ErrArchived)
 	}
 }
@@ -127,3 +127,8 @@ func TestServiceRefusesMalformedInput(t *testing.T) {
 		}
 	}
 }
+
+// at is an If-Match of one version; anyVersion is "*" or no If-Match.
+func at(version int) func(int) bool { return func(v int) bool { return v == version } }
+
+func anyVersion(int) bool { return true }

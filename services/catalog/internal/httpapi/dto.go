@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"example.com/quartet/packages/page"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
 
@@ -80,14 +81,14 @@ func toProductResponse(p catalog.Product) productResponse {
 	}
 }
 
-func toProductPageResponse(page catalog.Page) productPageResponse {
-	items := make([]productResponse, len(page.Products))
-	for i, p := range page.Products {
+func toProductPageResponse(pg catalog.Page) productPageResponse {
+	items := make([]productResponse, len(pg.Products))
+	for i, p := range pg.Products {
 		items[i] = toProductResponse(p)
 	}
 	res := productPageResponse{Items: items}
-	if page.Next != "" {
-		res.NextCursor = encodeCursor(page.Next)
+	if pg.Next != "" {
+		res.NextCursor = page.Cursor([]byte(pg.Next))
 	}
 	return res
 }

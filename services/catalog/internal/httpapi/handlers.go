@@ -24,7 +24,7 @@ func (a *api) listProducts(w http.ResponseWriter, r *http.Request) error {
 	}
 	page, err := a.svc.Products(r.Context(), q)
 	if ve, ok := errors.AsType[*catalog.ValidationError](err); ok {
-		return queryProblem(ve)
+		return problem.InvalidParams(ve) // its objections are all about query parameters
 	}
 	if err != nil {
 		return err
@@ -44,10 +44,7 @@ func (a *api) getProduct(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) createProduct(w http.ResponseWriter, r *http.Request) error {
-	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
-		return err
-	}
+func (a *api) createProduct(w http.ResponseWriter, r *http.Request, _ identity.Caller) error {
 	var req createProductRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -61,11 +58,8 @@ func (a *api) createProduct(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
-	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
-		return err
-	}
-	version, err := etag.Require(r.Header, "product")
+func (a *api) updateProduct(w http.ResponseWriter, r *http.Request, _ identity.Caller) error {
+	cond, err := etag.Require(r.Header, "product")
 	if err != nil {
 		return err
 	}
@@ -76,7 +70,7 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), version, req.toPatch())
+	p, err := a.svc.UpdateProduct(r.Context(), r.PathValue("id"), cond.Match, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -84,19 +78,12 @@ func (a *api) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) archiveProduct(w http.ResponseWriter, r *http.Request) error {
-	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
-		return err
-	}
-	version, ok, err := etag.IfMatch(r.Header, "product")
+func (a *api) archiveProduct(w http.ResponseWriter, r *http.Request, _ identity.Caller) error {
+	cond, err := etag.IfMatch(r.Header, "product")
 	if err != nil {
 		return err
 	}
-	var expected *int
-	if ok {
-		expected = &version
-	}
-	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), expected)
+	p, err := a.svc.ArchiveProduct(r.Context(), r.PathValue("id"), cond.Match)
 	if err != nil {
 		return err
 	}
@@ -104,10 +91,7 @@ func (a *api) archiveProduct(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) adjustStock(w http.ResponseWriter, r *http.Request) error {
-	if _, err := identity.Require(r.Context(), identity.RoleAdmin); err != nil {
-		return err
-	}
+func (a *api) adjustStock(w http.ResponseWriter, r *http.Request, _ identity.Caller) error {
 	var req stockAdjustmentRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -142,14 +126,4 @@ func (a *api) listCategories(w http.ResponseWriter, r *http.Request) error {
 func writeProduct(w http.ResponseWriter, status int, p catalog.Product) {
 	w.Header().Set("ETag", etag.Of(p.Version))
 	httpjson.Write(w, status, toProductResponse(p))
-}
-
-// queryProblem reports the service's objections to a product query, which
-// are all about query parameters, as a 400 problem naming them.
-func queryProblem(ve *catalog.ValidationError) *problem.Problem {
-	fields := make([]problem.FieldError, len(ve.Fields))
-	for i, f := range ve.Fields {
-		fields[i] = problem.FieldError{Pointer: f.Field, Detail: f.Reason}
-	}
-	return problem.BadParams(fields...)
 }

@@ -402,6 +402,20 @@ func TestUpdateProduct(t *testing.T) {
 	}
 }
 
+// TestUpdateProductIfMatch checks RFC 9110 §13.1.1: a list matches when any
+// of its strong tags is current, and "*" matches whatever the version.
+func TestUpdateProductIfMatch(t *testing.T) {
+	api := newAPI(t)
+	p := create(t, api, productJSON("MUG-1", "kitchen", "Enamel mug"))
+	for i, ifMatch := range []string{`"7", W/"1", "1"`, `*`, `"3"`, `"9", "4"`} {
+		res := api.Do(t, apitest.Request{Method: "PATCH", Path: "/v1/products/" + p.ID, Claims: apitest.Admin,
+			Header: map[string]string{"If-Match": ifMatch}, Body: fmt.Sprintf(`{"stock":%d}`, i)})
+		if want := fmt.Sprintf(`"%d"`, i+2); res.Status != http.StatusOK || res.Header.Get("ETag") != want {
+			t.Errorf("If-Match: %s: status %d, ETag %q; want 200, %s; body %s", ifMatch, res.Status, res.Header.Get("ETag"), want, res.Body)
+		}
+	}
+}
+
 func TestUpdateProductRejects(t *testing.T) {
 	api := newAPI(t)
 	p := create(t, api, productJSON("MUG-1", "kitchen", "Enamel mug"))
@@ -423,12 +437,13 @@ func TestUpdateProductRejects(t *testing.T) {
 		{name: "customer token", claims: apitest.Customer, header: current, body: `{"name":"X"}`, status: 403},
 		{name: "missing If-Match", claims: apitest.Admin, body: `{"name":"X"}`, status: 428, pointers: []string{"If-Match"}},
 		{name: "stale If-Match", claims: apitest.Admin, header: map[string]string{"If-Match": `"7"`}, body: `{"name":"X"}`, status: 412},
-		{name: "weak If-Match", claims: apitest.Admin, header: map[string]string{"If-Match": `W/"1"`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
+		{name: "weak If-Match", claims: apitest.Admin, header: map[string]string{"If-Match": `W/"1"`}, body: `{"name":"X"}`, status: 412},
 		{name: "unquoted If-Match", claims: apitest.Admin, header: map[string]string{"If-Match": `1`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
-		{name: "If-Match star", claims: apitest.Admin, header: map[string]string{"If-Match": `*`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
-		{name: "If-Match list", claims: apitest.Admin, header: map[string]string{"If-Match": `"1", "2"`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
-		{name: "If-Match zero", claims: apitest.Admin, header: map[string]string{"If-Match": `"0"`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
-		{name: "If-Match overflow", claims: apitest.Admin, header: map[string]string{"If-Match": `"99999999999999999999"`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
+		{name: "If-Match star in a list", claims: apitest.Admin, header: map[string]string{"If-Match": `*, "1"`}, body: `{"name":"X"}`, status: 400, pointers: []string{"If-Match"}},
+		{name: "If-Match stale list", claims: apitest.Admin, header: map[string]string{"If-Match": `"2", "3"`}, body: `{"name":"X"}`, status: 412},
+		{name: "If-Match zero", claims: apitest.Admin, header: map[string]string{"If-Match": `"0"`}, body: `{"name":"X"}`, status: 412},
+		{name: "If-Match overflow", claims: apitest.Admin, header: map[string]string{"If-Match": `"99999999999999999999"`}, body: `{"name":"X"}`, status: 412},
+		{name: "If-Match foreign tag", claims: apitest.Admin, header: map[string]string{"If-Match": `"abc"`}, body: `{"name":"X"}`, status: 412},
 		{name: "unknown id", id: unknownID, claims: apitest.Admin, header: current, body: `{"name":"X"}`, status: 404},
 		{name: "malformed id", id: "42", claims: apitest.Admin, header: current, body: `{"name":"X"}`, status: 404},
 		{name: "archived", id: archived.ID, claims: apitest.Admin, header: map[string]string{"If-Match": `"2"`}, body: `{"name":"X"}`, status: 409},
@@ -475,7 +490,8 @@ func TestArchiveProduct(t *testing.T) {
 	}
 
 	checkProblem(t, archive(map[string]string{"If-Match": `"5"`}), http.StatusPreconditionFailed)
-	checkProblem(t, archive(map[string]string{"If-Match": `W/"1"`}), http.StatusBadRequest, "If-Match")
+	checkProblem(t, archive(map[string]string{"If-Match": `W/"1"`}), http.StatusPreconditionFailed)
+	checkProblem(t, archive(map[string]string{"If-Match": `1`}), http.StatusBadRequest, "If-Match")
 
 	res := archive(map[string]string{"If-Match": `"1"`})
 	var got product

@@ -20,16 +20,16 @@ type api struct {
 	responder problem.Responder
 }
 
-// routes lists every operation of the catalog API.
+// routes lists every operation of the catalog API and who may call it.
 func (a *api) routes() []httproute.Route {
 	return []httproute.Route{
-		{Pattern: "GET /v1/products", Handle: a.listProducts},
-		{Pattern: "POST /v1/products", Handle: a.createProduct},
-		{Pattern: "GET /v1/products/{id}", Handle: a.getProduct},
-		{Pattern: "PATCH /v1/products/{id}", Handle: a.updateProduct},
-		{Pattern: "POST /v1/products/{id}/archive", Handle: a.archiveProduct},
-		{Pattern: "POST /v1/products/{id}/stock-adjustments", Handle: a.adjustStock},
-		{Pattern: "GET /v1/categories", Handle: a.listCategories},
+		{Pattern: "GET /v1/products", Handle: httproute.Public(a.listProducts)},
+		{Pattern: "POST /v1/products", Handle: httproute.Admin(a.createProduct)},
+		{Pattern: "GET /v1/products/{id}", Handle: httproute.Public(a.getProduct)},
+		{Pattern: "PATCH /v1/products/{id}", Handle: httproute.Admin(a.updateProduct)},
+		{Pattern: "POST /v1/products/{id}/archive", Handle: httproute.Admin(a.archiveProduct)},
+		{Pattern: "POST /v1/products/{id}/stock-adjustments", Handle: httproute.Admin(a.adjustStock)},
+		{Pattern: "GET /v1/categories", Handle: httproute.Public(a.listCategories)},
 	}
 }
 
@@ -44,5 +44,5 @@ func Routes() []string {
 // logger receives one line per request and the cause of every 5xx.
 func New(svc *catalog.Service, logger *slog.Logger) http.Handler {
 	a := &api{svc: svc, responder: problem.Responder{Table: errorTable, Logger: logger, RequestID: requestlog.ID}}
-	return httproute.Handler(a.routes(), a.fail, logger)
+	return httproute.Handler(a.routes(), a.responder.Error, logger)
 }

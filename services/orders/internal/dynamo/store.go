@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -13,13 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/table"
 )
-
-// maxAttempts bounds the read-update-write rounds of an update closure
-// that keeps losing to concurrent writers.
-const maxAttempts = 50
 
 // Store is an orders.Store in one DynamoDB table.
 type Store struct {
@@ -55,7 +51,7 @@ func (s *Store) Cart(ctx context.Context, customerID string) (orders.Cart, error
 }
 
 func (s *Store) UpdateCart(ctx context.Context, customerID string, update func(*orders.Cart) error) (orders.Cart, error) {
-	for attempt := range maxAttempts {
+	for attempt := range optimistic.Attempts {
 		c, err := s.Cart(ctx, customerID)
 		if err != nil {
 			return orders.Cart{}, err
@@ -64,8 +60,8 @@ func (s *Store) UpdateCart(ctx context.Context, customerID string, update func(*
 		if err := update(&c); err != nil {
 			return orders.Cart{}, err
 		}
-		if c.Version != version+1 {
-			return orders.Cart{}, fmt.Errorf("cart update changed the version from %d to %d: %w", version, c.Version, orders.ErrConflict)
+		if err := optimistic.NextVersion(version, c.Version); err != nil {
+			return orders.Cart{}, fmt.Errorf("cart of %s: %w", customerID, err)
 		}
 		c.CustomerID = customerID
 		item, err := attributevalue.MarshalMap(toCartRow(c))
@@ -83,7 +79,7 @@ func (s *Store) UpdateCart(ctx context.Context, customerID string, update func(*
 			}
 			return c, nil
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		if err := optimistic.Backoff(ctx, attempt); err != nil {
 			return orders.Cart{}, err
 		}
 	}
@@ -371,7 +367,7 @@ func (s *Store) Orders(ctx context.Context, q orders.Query) (orders.Page, error)
 }
 
 func (s *Store) UpdateOrder(ctx context.Context, customerID, id string, update func(*orders.Order) error) (orders.Order, error) {
-	for attempt := range maxAttempts {
+	for attempt := range optimistic.Attempts {
 		o, err := s.order(ctx, customerID, id)
 		if err != nil {
 			return orders.Order{}, err
@@ -380,8 +376,8 @@ func (s *Store) UpdateOrder(ctx context.Context, customerID, id string, update f
 		if err := update(&o); err != nil {
 			return orders.Order{}, err
 		}
-		if o.Version != version+1 {
-			return orders.Order{}, fmt.Errorf("order update changed the version from %d to %d: %w", version, o.Version, orders.ErrConflict)
+		if err := optimistic.NextVersion(version, o.Version); err != nil {
+			return orders.Order{}, fmt.Errorf("order %s: %w", id, err)
 		}
 		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName:                &s.table,
@@ -402,7 +398,7 @@ func (s *Store) UpdateOrder(ctx context.Context, customerID, id string, update f
 			}
 			return o, nil
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		if err := optimistic.Backoff(ctx, attempt); err != nil {
 			return orders.Order{}, err
 		}
 	}
@@ -423,16 +419,4 @@ func number[N int | int64](n N) *types.AttributeValueMemberN {
 func isConditionFailed(err error) bool {
 	_, ok := errors.AsType[*types.ConditionalCheckFailedException](err)
 	return ok
-}
-
-// backoff sleeps before attempt+1 of an optimistic update: a random time
-// up to 1ms·2^attempt, at most 50ms, so that contending writers spread out.
-func backoff(ctx context.Context, attempt int) error {
-	limit := min(time.Millisecond<<min(attempt, 6), 50*time.Millisecond)
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(rand.N(limit) + time.Millisecond):
-		return nil
-	}
 }

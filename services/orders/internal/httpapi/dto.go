@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"example.com/quartet/packages/page"
 	"example.com/quartet/services/orders/internal/orders"
 )
 
@@ -109,7 +110,7 @@ func toOrderPageResponse(p orders.Page) orderPageResponse {
 		res.Items[i] = orderSummaryDTO{ID: s.ID, Status: string(s.Status), Total: toMoney(s.Total), ItemCount: s.Items, PlacedAt: s.PlacedAt, UpdatedAt: s.UpdatedAt}
 	}
 	if p.Next != "" {
-		res.NextCursor = encodeCursor(p.Next)
+		res.NextCursor = page.Cursor([]byte(p.Next))
 	}
 	return res
 }

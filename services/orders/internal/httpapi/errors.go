@@ -4,23 +4,25 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/services/orders/internal/orders"
 )
 
 // errorTable maps the errors handlers return to statuses. Errors it does
 // not match are internal: logged, and shown to clients as a bare 500.
+// Validation errors are 422 problems pointing at the request members, or
+// at the Idempotency-Key header by its name (problem.InvalidFields).
 var errorTable = problem.Table{
 	{Err: identity.ErrUnauthenticated, Status: http.StatusUnauthorized},
 	{Err: identity.ErrForbidden, Status: http.StatusForbidden},
 	{Err: orders.ErrNotFound, Status: http.StatusNotFound},
 	{Err: orders.ErrKeyInProgress, Status: http.StatusConflict},
 	{Err: orders.ErrClaimLost, Status: http.StatusConflict},
-	{Err: orders.ErrConflict, Status: http.StatusConflict},
+	{Err: orders.ErrConflict, Status: http.StatusConflict, RetryAfter: optimistic.RetryAfter},
 	{Err: orders.ErrNotPending, Status: http.StatusConflict},
 	{Err: orders.ErrKeyReused, Status: http.StatusUnprocessableEntity},
 	{Err: orders.ErrUnknownProduct, Status: http.StatusUnprocessableEntity},
@@ -32,34 +34,13 @@ var errorTable = problem.Table{
 	{Err: orders.ErrCatalogUnavailable, Status: http.StatusServiceUnavailable},
 }
 
-// fail writes err as a problem. Validation errors become 422 problems that
-// point at the invalid members.
+// fail writes err through the shared problem path; a key in progress says
+// how long its claim still holds.
 func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if ve, ok := errors.AsType[*orders.ValidationError](err); ok {
-		err = invalidProblem(ve)
-	}
-	switch {
-	case errors.Is(err, identity.ErrUnauthenticated):
-		w.Header().Set("WWW-Authenticate", "Bearer")
-	case errors.Is(err, orders.ErrKeyInProgress):
+	if errors.Is(err, orders.ErrKeyInProgress) {
 		w.Header().Set("Retry-After", retryAfter(err))
 	}
 	a.responder.Error(w, r, err)
-}
-
-// invalidProblem turns a validation error into a 422 problem. A body
-// member "shippingAddress.city" is pointed at as "/shippingAddress/city"; a
-// header (capitalised, "Idempotency-Key") by its name.
-func invalidProblem(ve *orders.ValidationError) *problem.Problem {
-	fields := make([]problem.FieldError, len(ve.Fields))
-	for i, f := range ve.Fields {
-		pointer := f.Field
-		if f.Field[0] >= 'a' && f.Field[0] <= 'z' {
-			pointer = "/" + strings.ReplaceAll(f.Field, ".", "/")
-		}
-		fields[i] = problem.FieldError{Pointer: pointer, Detail: f.Reason}
-	}
-	return problem.Invalid("some members of the request are not valid", fields...)
 }
 
 // retryAfter is the Retry-After of a 409 for a key in progress: the

@@ -2,19 +2,17 @@ package httpapi
 
 import (
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-
-	"github.com/google/uuid"
 
 	"example.com/quartet/packages/httpjson"
 	"example.com/quartet/packages/identity"
+	"example.com/quartet/packages/page"
 	"example.com/quartet/packages/problem"
+	"example.com/quartet/packages/validation"
 	"example.com/quartet/services/orders/internal/orders"
 )
 
@@ -24,17 +22,8 @@ const (
 	replayedHeader       = "Idempotent-Replayed"
 )
 
-// requireCustomer returns the caller's account ID: the token's subject.
-func requireCustomer(r *http.Request) (string, error) {
-	c, err := identity.Require(r.Context(), identity.RoleCustomer)
-	if err != nil {
-		return "", err
-	}
-	return c.Subject, nil
-}
-
-func (a *api) getCart(w http.ResponseWriter, r *http.Request, customer string) error {
-	c, err := a.svc.Cart(r.Context(), customer)
+func (a *api) getCart(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	c, err := a.svc.Cart(r.Context(), caller.Subject)
 	if err != nil {
 		return err
 	}
@@ -42,7 +31,7 @@ func (a *api) getCart(w http.ResponseWriter, r *http.Request, customer string) e
 	return nil
 }
 
-func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	var req setCartItemRequest
 	if err := httpjson.Decode(w, r, &req); err != nil {
 		return err
@@ -50,7 +39,7 @@ func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer strin
 	if req.Quantity == nil {
 		return problem.Invalid("the request needs a quantity", problem.FieldError{Pointer: "/quantity", Detail: "is required"})
 	}
-	c, err := a.svc.SetCartItem(r.Context(), customer, r.PathValue("productId"), *req.Quantity)
+	c, err := a.svc.SetCartItem(r.Context(), caller.Subject, r.PathValue("productId"), *req.Quantity)
 	if err != nil {
 		return err
 	}
@@ -58,8 +47,8 @@ func (a *api) setCartItem(w http.ResponseWriter, r *http.Request, customer strin
 	return nil
 }
 
-func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, customer string) error {
-	c, err := a.svc.RemoveCartItem(r.Context(), customer, r.PathValue("productId"))
+func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	c, err := a.svc.RemoveCartItem(r.Context(), caller.Subject, r.PathValue("productId"))
 	if err != nil {
 		return err
 	}
@@ -70,7 +59,7 @@ func (a *api) removeCartItem(w http.ResponseWriter, r *http.Request, customer st
 // placeOrder places an order at most once per Idempotency-Key. The stored
 // response (status and body) is replayed byte for byte for a retry with
 // the same key and body, marked by the Idempotent-Replayed header.
-func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	key := r.Header.Get(idempotencyKeyHeader)
 	if key == "" {
 		return problem.BadParams(problem.FieldError{Pointer: idempotencyKeyHeader, Detail: "is required: send a unique key, such as a UUID, and reuse it only to retry this request"})
@@ -87,7 +76,7 @@ func (a *api) placeOrder(w http.ResponseWriter, r *http.Request, customer string
 		return err
 	}
 	res, replayed, err := a.svc.PlaceOrder(r.Context(), orders.PlaceOrder{
-		CustomerID: customer, IdempotencyKey: key, RequestHash: hash, Shipping: req.ShippingAddress.toAddress(),
+		CustomerID: caller.Subject, IdempotencyKey: key, RequestHash: hash, Shipping: req.ShippingAddress.toAddress(),
 	}, func(o orders.Order) (orders.Response, error) {
 		body, err := json.Marshal(toOrderResponse(o))
 		return orders.Response{Status: http.StatusCreated, Body: append(body, '\n')}, err
@@ -122,12 +111,12 @@ func requestHash(req placeOrderRequest) (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-func (a *api) listOrders(w http.ResponseWriter, r *http.Request, customer string) error {
+func (a *api) listOrders(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	q, err := pageQuery(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	q.CustomerID = customer
+	q.CustomerID = caller.Subject
 	page, err := a.svc.Orders(r.Context(), q)
 	if err != nil {
 		return err
@@ -136,8 +125,8 @@ func (a *api) listOrders(w http.ResponseWriter, r *http.Request, customer string
 	return nil
 }
 
-func (a *api) getOrder(w http.ResponseWriter, r *http.Request, customer string) error {
-	o, err := a.svc.Order(r.Context(), customer, r.PathValue("id"))
+func (a *api) getOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	o, err := a.svc.Order(r.Context(), caller.Subject, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -145,8 +134,8 @@ func (a *api) getOrder(w http.ResponseWriter, r *http.Request, customer string) 
 	return nil
 }
 
-func (a *api) cancelOrder(w http.ResponseWriter, r *http.Request, customer string) error {
-	o, err := a.svc.CancelOrder(r.Context(), customer, r.PathValue("id"))
+func (a *api) cancelOrder(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	o, err := a.svc.CancelOrder(r.Context(), caller.Subject, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -163,47 +152,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // pageQuery reads the query parameters of GET /v1/orders. It returns a 400
 // problem naming every invalid parameter.
 func pageQuery(v url.Values) (orders.Query, error) {
-	q := orders.Query{Limit: orders.DefaultLimit}
-	var errs []problem.FieldError
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > orders.MaxLimit {
-			errs = append(errs, problem.FieldError{Pointer: "limit", Detail: fmt.Sprintf("must be an integer between 1 and %d", orders.MaxLimit)})
+	p, errs := page.Read(v, orders.DefaultLimit, orders.MaxLimit)
+	q := orders.Query{Limit: p.Limit}
+	// A cursor is the ID of the last order of a page. The store turns it
+	// into the query's ExclusiveStartKey; the customer's part of that key
+	// always comes from the token, so no cursor can reach another
+	// customer's orders.
+	if p.Cursor != nil {
+		if !validation.UUID(string(p.Cursor)) {
+			errs = append(errs, page.BadCursor())
 		}
-		q.Limit = n
-	}
-	if s := v.Get("cursor"); s != "" {
-		after, ok := decodeCursor(s)
-		if !ok {
-			errs = append(errs, problem.FieldError{Pointer: "cursor", Detail: "is not a cursor this API issued"})
-		}
-		q.After = after
+		q.After = string(p.Cursor)
 	}
 	if errs != nil {
 		return orders.Query{}, problem.BadParams(errs...)
 	}
 	return q, nil
-}
-
-// A cursor is the ID of the last order of a page, base64url-encoded so that
-// clients treat it as opaque. The store turns it into the query's
-// ExclusiveStartKey; the customer's part of that key always comes from the
-// token, so no cursor can reach another customer's orders.
-
-func encodeCursor(lastID string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(lastID))
-}
-
-// decodeCursor returns the order ID in cursor, and false when cursor is not
-// one this API issued.
-func decodeCursor(cursor string) (string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return "", false
-	}
-	id, err := uuid.ParseBytes(b)
-	if err != nil || id.String() != string(b) {
-		return "", false
-	}
-	return id.String(), true
 }

@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/orders/internal/orders"
 )
 
@@ -63,8 +65,8 @@ func (s *Store) UpdateCart(_ context.Context, customerID string, update func(*or
 	if err := update(&c); err != nil {
 		return orders.Cart{}, err
 	}
-	if c.Version != version+1 {
-		return orders.Cart{}, orders.ErrConflict
+	if err := optimistic.NextVersion(version, c.Version); err != nil {
+		return orders.Cart{}, fmt.Errorf("cart of %s: %w", customerID, err)
 	}
 	c.CustomerID = customerID
 	s.carts[customerID] = c
@@ -171,8 +173,8 @@ func (s *Store) UpdateOrder(_ context.Context, customerID, id string, update fun
 	if err := update(&o); err != nil {
 		return orders.Order{}, err
 	}
-	if o.Version != version+1 {
-		return orders.Order{}, orders.ErrConflict
+	if err := optimistic.NextVersion(version, o.Version); err != nil {
+		return orders.Order{}, fmt.Errorf("order %s: %w", id, err)
 	}
 	list := s.orders[customerID]
 	i, _ := slices.BinarySearchFunc(list, id, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })

@@ -257,7 +257,4 @@ func (s *Service) CancelOrder(ctx context.Context, customerID, id string) (Order
 // validOrderID reports whether id can be an order ID: a UUID in canonical
 // form. Checking it first answers malformed IDs with "not found", and keeps
 // them out of keys and cursors.
-func validOrderID(id string) bool {
-	u, err := uuid.Parse(id)
-	return err == nil && u.String() == id
-}
+func validOrderID(id string) bool { return validation.UUID(id) }

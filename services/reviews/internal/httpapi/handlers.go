@@ -46,11 +46,7 @@ func (a *api) getReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) createReview(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.Require(r.Context(), identity.RoleCustomer)
-	if err != nil {
-		return err
-	}
+func (a *api) createReview(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	productID := r.PathValue("id")
 	if !reviews.ValidID(productID) {
 		return problem.New(http.StatusNotFound, "no product has this id")
@@ -87,12 +83,8 @@ func (a *api) createReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.Require(r.Context(), identity.RoleCustomer)
-	if err != nil {
-		return err
-	}
-	version, err := etag.Require(r.Header, "review")
+func (a *api) updateReview(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
+	cond, err := etag.Require(r.Header, "review")
 	if err != nil {
 		return err
 	}
@@ -103,7 +95,7 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	if req.empty() {
 		return problem.Invalid("the patch must change at least one member")
 	}
-	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), version, req.toPatch())
+	rv, err := a.svc.UpdateReview(r.Context(), caller.Subject, r.PathValue("id"), cond.Match, req.toPatch())
 	if err != nil {
 		return err
 	}
@@ -111,35 +103,20 @@ func (a *api) updateReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) deleteReview(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.FromContext(r.Context())
-	if err != nil {
-		return err
-	}
+func (a *api) deleteReview(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	admin := caller.HasRole(identity.RoleAdmin)
-	if !admin && !caller.HasRole(identity.RoleCustomer) {
-		return identity.ErrForbidden
-	}
-	version, ok, err := etag.IfMatch(r.Header, "review")
+	cond, err := etag.IfMatch(r.Header, "review")
 	if err != nil {
 		return err
 	}
-	var expected *int
-	if ok {
-		expected = &version
-	}
-	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), expected); err != nil {
+	if err := a.svc.DeleteReview(r.Context(), caller.Subject, admin, r.PathValue("id"), cond.Match); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *api) voteHelpful(w http.ResponseWriter, r *http.Request) error {
-	caller, err := identity.Require(r.Context(), identity.RoleCustomer)
-	if err != nil {
-		return err
-	}
+func (a *api) voteHelpful(w http.ResponseWriter, r *http.Request, caller identity.Caller) error {
 	rv, err := a.svc.VoteHelpful(r.Context(), caller.Subject, r.PathValue("id"))
 	if err != nil {
 		return err

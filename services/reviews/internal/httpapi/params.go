@@ -3,12 +3,10 @@ package httpapi
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
-	"fmt"
 	"net/url"
-	"strconv"
 
+	"example.com/quartet/packages/page"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
@@ -16,23 +14,15 @@ import (
 // pageQuery reads the query parameters of GET /v1/products/{id}/reviews.
 // It returns a 400 problem naming every invalid parameter.
 func pageQuery(productID string, v url.Values) (reviews.Query, error) {
-	q := reviews.Query{ProductID: productID, Limit: reviews.DefaultLimit}
-	var errs []problem.FieldError
+	p, errs := page.Read(v, reviews.DefaultLimit, reviews.MaxLimit)
+	q := reviews.Query{ProductID: productID, Limit: p.Limit}
 	sort, ok := reviews.ParseSort(v.Get("sort"))
 	if !ok {
 		errs = append(errs, problem.FieldError{Pointer: "sort", Detail: "must be newest, helpful or rating"})
 	}
 	q.Sort = sort
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > reviews.MaxLimit {
-			errs = append(errs, problem.FieldError{Pointer: "limit",
-				Detail: fmt.Sprintf("must be an integer between 1 and %d", reviews.MaxLimit)})
-		}
-		q.Limit = n
-	}
-	if s := v.Get("cursor"); s != "" && ok {
-		after, ok := decodeCursor(s, sort)
+	if p.Cursor != nil && ok {
+		after, ok := decodeCursor(p.Cursor, sort)
 		if !ok {
 			errs = append(errs, problem.FieldError{Pointer: "cursor", Detail: "is not a cursor this API issued for this sort"})
 		}
@@ -60,14 +50,13 @@ func encodeCursor(sort reviews.Sort, p reviews.Position) string {
 	b = binary.BigEndian.AppendUint32(b, uint32(p.Key))
 	b = append(b, p.ID...)
 	sum := sha256.Sum256(b)
-	return base64.RawURLEncoding.EncodeToString(append(b, sum[:checksumLen]...))
+	return page.Cursor(append(b, sum[:checksumLen]...))
 }
 
-// decodeCursor returns the position in cursor, if it is a cursor that
-// encodeCursor made for sort.
-func decodeCursor(cursor string, sort reviews.Sort) (*reviews.Position, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(b) < checksumLen {
+// decodeCursor returns the position in b, a cursor's bytes, if encodeCursor
+// made it for sort.
+func decodeCursor(b []byte, sort reviews.Sort) (*reviews.Position, bool) {
+	if len(b) < checksumLen {
 		return nil, false
 	}
 	b, sum := b[:len(b)-checksumLen], b[len(b)-checksumLen:]

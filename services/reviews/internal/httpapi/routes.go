@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"example.com/quartet/packages/httproute"
+	"example.com/quartet/packages/identity"
 	"example.com/quartet/packages/problem"
 	"example.com/quartet/packages/requestlog"
 	"example.com/quartet/services/reviews/internal/reviews"
@@ -21,16 +22,17 @@ type api struct {
 	responder problem.Responder
 }
 
-// routes lists every operation of the reviews API.
+// routes lists every operation of the reviews API and who may call it.
 func (a *api) routes() []httproute.Route {
 	return []httproute.Route{
-		{Pattern: "GET /v1/products/{id}/reviews", Handle: a.listReviews},
-		{Pattern: "POST /v1/products/{id}/reviews", Handle: a.createReview},
-		{Pattern: "GET /v1/products/{id}/rating", Handle: a.getRating},
-		{Pattern: "GET /v1/reviews/{id}", Handle: a.getReview},
-		{Pattern: "PATCH /v1/reviews/{id}", Handle: a.updateReview},
-		{Pattern: "DELETE /v1/reviews/{id}", Handle: a.deleteReview},
-		{Pattern: "POST /v1/reviews/{id}/helpful", Handle: a.voteHelpful},
+		{Pattern: "GET /v1/products/{id}/reviews", Handle: httproute.Public(a.listReviews)},
+		{Pattern: "POST /v1/products/{id}/reviews", Handle: httproute.Customer(a.createReview)},
+		{Pattern: "GET /v1/products/{id}/rating", Handle: httproute.Public(a.getRating)},
+		{Pattern: "GET /v1/reviews/{id}", Handle: httproute.Public(a.getReview)},
+		{Pattern: "PATCH /v1/reviews/{id}", Handle: httproute.Customer(a.updateReview)},
+		// Its author, or an admin moderating.
+		{Pattern: "DELETE /v1/reviews/{id}", Handle: httproute.AnyRole(a.deleteReview, identity.RoleCustomer, identity.RoleAdmin)},
+		{Pattern: "POST /v1/reviews/{id}/helpful", Handle: httproute.Customer(a.voteHelpful)},
 	}
 }
 
@@ -45,5 +47,5 @@ func Routes() []string {
 // logger receives one line per request and the cause of every 5xx.
 func New(svc *reviews.Service, logger *slog.Logger) http.Handler {
 	a := &api{svc: svc, responder: problem.Responder{Table: errorTable, Logger: logger, RequestID: requestlog.ID}}
-	return httproute.Handler(a.routes(), a.fail, logger)
+	return httproute.Handler(a.routes(), a.responder.Error, logger)
 }

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
 
@@ -34,9 +35,14 @@ func followUp(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(base, followUpTimeout)
 }
 
-// maxAttempts bounds the optimistic retries of UpdateReview and
-// DeleteReview when the review changes between read and write.
-const maxAttempts = 5
+// backoff waits before every attempt of an optimistic loop but the first
+// (packages/optimistic).
+func backoff(ctx context.Context, attempt int) error {
+	if attempt == 0 {
+		return nil
+	}
+	return optimistic.Backoff(ctx, attempt-1)
+}
 
 // Store is a reviews.Store on one MongoDB database.
 //
@@ -208,7 +214,10 @@ func sortField(s reviews.Sort) string {
 // between two counters), which is then applied. A change the review still
 // owes from an earlier operation is finished first, so none is lost.
 func (s *Store) UpdateReview(ctx context.Context, id string, update func(*reviews.Review) error) (reviews.Review, error) {
-	for range maxAttempts {
+	for attempt := range optimistic.Attempts {
+		if err := backoff(ctx, attempt); err != nil {
+			return reviews.Review{}, err
+		}
 		d, err := s.reviewDoc(ctx, id)
 		if err != nil {
 			return reviews.Review{}, err
@@ -254,7 +263,7 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 		}
 		return fromReviewDoc(saved), nil
 	}
-	return reviews.Review{}, reviews.ErrVersionMismatch
+	return reviews.Review{}, fmt.Errorf("update review %s: %w", id, reviews.ErrConflict)
 }
 
 // unchangedSince is the condition that a review is still at version and
@@ -273,7 +282,10 @@ func unchanged(version int) func(bson.Raw) (bool, error) {
 // deletes the tombstone and the review's votes. Readers never see a
 // tombstone.
 func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.Review) error) error {
-	for range maxAttempts {
+	for attempt := range optimistic.Attempts {
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
 		d, err := s.reviewDoc(ctx, id)
 		if err != nil {
 			return err
@@ -306,7 +318,7 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		s.owed(ctx, tomb)
 		return nil
 	}
-	return reviews.ErrVersionMismatch
+	return fmt.Errorf("delete review %s: %w", id, reviews.ErrConflict)
 }
 
 // AddHelpfulVote implements reviews.Store. It inserts the vote, whose _id

@@ -23,7 +23,11 @@ var (
 	ErrOwnReview       = errors.New("customers cannot vote their own review helpful")
 	ErrNotAuthor       = errors.New("only the review's author may do this")
 	ErrVersionMismatch = errors.New("the review was changed since it was read")
-	ErrInvalid         = validation.ErrInvalid
+	// ErrConflict means other writers kept changing the review until the
+	// store ran out of attempts (packages/optimistic); the same request
+	// may succeed if sent again.
+	ErrConflict = errors.New("the review is being changed by others; try again")
+	ErrInvalid  = validation.ErrInvalid
 )
 
 // Limits enforced by NewReview.Create and Patch.Apply, in characters.

@@ -73,10 +73,10 @@ func (s *Service) Summary(ctx context.Context, productID string) (Summary, error
 	return s.store.Summary(ctx, productID)
 }
 
-// UpdateReview applies patch to the review of author when it is still at
-// version. It returns ErrNotAuthor when someone else wrote the review and
-// ErrVersionMismatch when it has changed since version.
-func (s *Service) UpdateReview(ctx context.Context, author, id string, version int, patch Patch) (Review, error) {
+// UpdateReview applies patch to the review of author when match accepts its
+// current version (the request's If-Match). It returns ErrNotAuthor when
+// someone else wrote the review and ErrVersionMismatch when match refuses.
+func (s *Service) UpdateReview(ctx context.Context, author, id string, match func(version int) bool, patch Patch) (Review, error) {
 	if !ValidID(id) {
 		return Review{}, ErrNotFound
 	}
@@ -84,7 +84,7 @@ func (s *Service) UpdateReview(ctx context.Context, author, id string, version i
 		switch {
 		case r.Author.Subject != author:
 			return ErrNotAuthor
-		case r.Version != version:
+		case !match(r.Version):
 			return ErrVersionMismatch
 		}
 		return patch.Apply(r, s.now())
@@ -92,9 +92,8 @@ func (s *Service) UpdateReview(ctx context.Context, author, id string, version i
 }
 
 // DeleteReview deletes a review on behalf of caller: its author, or anyone
-// when admin is true. When version is not nil the review must still be at
-// that version.
-func (s *Service) DeleteReview(ctx context.Context, caller string, admin bool, id string, version *int) error {
+// when admin is true, when match accepts its current version.
+func (s *Service) DeleteReview(ctx context.Context, caller string, admin bool, id string, match func(version int) bool) error {
 	if !ValidID(id) {
 		return ErrNotFound
 	}
@@ -102,7 +101,7 @@ func (s *Service) DeleteReview(ctx context.Context, caller string, admin bool, i
 		switch {
 		case !admin && r.Author.Subject != caller:
 			return ErrNotAuthor
-		case version != nil && r.Version != *version:
+		case !match(r.Version):
 			return ErrVersionMismatch
 		}
 		return nil
@@ -127,7 +126,4 @@ func (s *Service) VoteHelpful(ctx context.Context, voter, id string) (Review, er
 // ValidID reports whether id can be a review or product ID. Checking it
 // before the store answers malformed IDs with "not found" instead of a
 // driver error.
-func ValidID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
-}
+func ValidID(id string) bool { return validation.UUID(id) }

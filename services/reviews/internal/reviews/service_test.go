@@ -28,11 +28,11 @@ func TestService(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"edit by someone else", func() error { _, err := svc.UpdateReview(ctx, "bob", r.ID, 1, patch); return err }(), reviews.ErrNotAuthor},
-		{"edit at a stale version", func() error { _, err := svc.UpdateReview(ctx, "alice", r.ID, 7, patch); return err }(), reviews.ErrVersionMismatch},
-		{"edit a malformed id", func() error { _, err := svc.UpdateReview(ctx, "alice", "x", 1, patch); return err }(), reviews.ErrNotFound},
+		{"edit by someone else", func() error { _, err := svc.UpdateReview(ctx, "bob", r.ID, at(1), patch); return err }(), reviews.ErrNotAuthor},
+		{"edit at a stale version", func() error { _, err := svc.UpdateReview(ctx, "alice", r.ID, at(7), patch); return err }(), reviews.ErrVersionMismatch},
+		{"edit a malformed id", func() error { _, err := svc.UpdateReview(ctx, "alice", "x", at(1), patch); return err }(), reviews.ErrNotFound},
 		{"vote for one's own review", func() error { _, err := svc.VoteHelpful(ctx, "alice", r.ID); return err }(), reviews.ErrOwnReview},
-		{"delete by someone else", svc.DeleteReview(ctx, "bob", false, r.ID, nil), reviews.ErrNotAuthor},
+		{"delete by someone else", svc.DeleteReview(ctx, "bob", false, r.ID, anyVersion), reviews.ErrNotAuthor},
 		{"review a malformed product id", func() error {
 			n := validNewReview()
 			n.ProductID = "nope"
@@ -53,10 +53,15 @@ func TestService(t *testing.T) {
 	if _, err := svc.VoteHelpful(ctx, "bob", r.ID); err != nil {
 		t.Errorf("VoteHelpful by another customer: %v", err)
 	}
-	if err := svc.DeleteReview(ctx, "admin-1", true, r.ID, nil); err != nil {
+	if err := svc.DeleteReview(ctx, "admin-1", true, r.ID, anyVersion); err != nil {
 		t.Errorf("DeleteReview by an admin: %v", err)
 	}
 	if s, err := svc.Summary(ctx, n.ProductID); err != nil || s.Count() != 0 {
 		t.Errorf("Summary after delete = %+v, %v; want no reviews", s, err)
 	}
 }
+
+// at is an If-Match of one version; anyVersion is "*" or no If-Match.
+func at(version int) func(int) bool { return func(v int) bool { return v == version } }
+
+func anyVersion(int) bool { return true }

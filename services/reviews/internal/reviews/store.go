@@ -81,7 +81,7 @@ type Store interface {
 
 	// UpdateReview reads the review, calls update on it and saves the
 	// result, atomically: a change made between read and save makes the
-	// call retry or fail with ErrVersionMismatch. A changed rating moves the
+	// call retry, and fail with ErrConflict after optimistic.Attempts. A changed rating moves the
 	// review in its product's summary. update's error is returned as is and
 	// nothing is saved. It returns ErrNotFound when the review does not
 	// exist. update may change Rating, Title, Body, UpdatedAt and Version;

@@ -401,7 +401,7 @@ func testConcurrentEdits(t *testing.T, s reviews.Store) {
 			_, err := s.UpdateReview(context.Background(), r.ID, func(r *reviews.Review) error {
 				return reviews.Patch{Rating: &rating}.Apply(r, base)
 			})
-			if err != nil && !errors.Is(err, reviews.ErrVersionMismatch) {
+			if err != nil && !errors.Is(err, reviews.ErrConflict) {
 				t.Errorf("UpdateReview: %v", err)
 			}
 		})

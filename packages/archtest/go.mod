@@ -1,0 +1,3 @@
+module example.com/quartet/packages/archtest
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/optimistic
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/quartet/packages/redact
+
+go 1.26
