@@ -147,6 +147,11 @@ export interface components {
     schemas: {
         /** @example "3" */
         EntityTag: string;
+        /**
+         * @description `*`, or a comma-separated list of entity tags such as `"3", "4"`.
+         * @example "3"
+         */
+        IfMatch: string;
         /** @example ann@example.com */
         Email: string;
         /** @example Ann Lee */
@@ -228,15 +233,15 @@ export interface components {
         JWKS: {
             keys: {
                 /** @enum {string} */
-                kty: "OKP";
-                /** @enum {string} */
-                crv: "Ed25519";
-                /** @description The public key, base64url without padding. */
-                x: string;
+                kty: "RSA";
+                /** @description The modulus, base64url without padding. */
+                n: string;
+                /** @description The public exponent, base64url without padding. */
+                e: string;
                 /** @description The RFC 7638 thumbprint of the key. */
                 kid: string;
                 /** @enum {string} */
-                alg: "EdDSA";
+                alg: "RS256";
                 /** @enum {string} */
                 use: "sig";
             }[];
@@ -302,8 +307,9 @@ export interface components {
         };
         /**
          * @description The request conflicts with the state: the email belongs to another
-         *     account, the account has 10 addresses already, or it is being
-         *     changed by another request.
+         *     account, the account has 10 addresses already, or other requests kept
+         *     changing it until the server ran out of attempts (then `Retry-After`
+         *     says when the same request may succeed).
          */
         Conflict: {
             headers: {
@@ -395,11 +401,12 @@ export interface components {
         /** @description The address's id. An id that is not one of the caller's addresses answers 404. */
         AddressID: string;
         /**
-         * @description The `ETag` of the account as last read. Missing: 428. Not the
-         *     current version: 412. Anything but one strong entity tag in the form
-         *     this API issues: 400.
+         * @description The `ETag` of the account as last read, a list of entity tags, or
+         *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+         *     listed strong tag is the current `ETag` (weak tags never match): 412.
+         *     A value that is not `*` or a list of entity tags: 400.
          */
-        IfMatch: components["schemas"]["EntityTag"];
+        IfMatch: components["schemas"]["IfMatch"];
     };
     requestBodies: never;
     headers: {
@@ -518,9 +525,10 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The `ETag` of the account as last read. Missing: 428. Not the
-                 *     current version: 412. Anything but one strong entity tag in the form
-                 *     this API issues: 400.
+                 * @description The `ETag` of the account as last read, a list of entity tags, or
+                 *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+                 *     listed strong tag is the current `ETag` (weak tags never match): 412.
+                 *     A value that is not `*` or a list of entity tags: 400.
                  */
                 "If-Match": components["parameters"]["IfMatch"];
             };

@@ -122,6 +122,11 @@ export interface components {
         Slug: string;
         /** @example "3" */
         EntityTag: string;
+        /**
+         * @description `*`, or a comma-separated list of entity tags such as `"3", "4"`.
+         * @example "3"
+         */
+        IfMatch: string;
         /** @description An amount in the minor unit of its currency (cents for USD). */
         Money: {
             /**
@@ -342,16 +347,18 @@ export interface components {
         /** @description The product's id. An id that is not a product's answers 404. */
         ProductID: string;
         /**
-         * @description The `ETag` of the product as last read. Missing: 428. Not the
-         *     current version: 412. Anything but one strong entity tag in the form
-         *     this API issues: 400.
+         * @description The `ETag` of the product as last read, a list of entity tags, or
+         *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+         *     listed strong tag is the current `ETag` (weak tags never match): 412.
+         *     A value that is not `*` or a list of entity tags: 400.
          */
-        IfMatchRequired: components["schemas"]["EntityTag"];
+        IfMatchRequired: components["schemas"]["IfMatch"];
         /**
-         * @description When given, the operation applies only if the product is still at
-         *     this `ETag` (412 otherwise).
+         * @description When given, the operation applies only if it matches the product's
+         *     current `ETag` as for a required `If-Match` (412 otherwise; 400 when
+         *     it is not `*` or a list of entity tags).
          */
-        IfMatchOptional: components["schemas"]["EntityTag"];
+        IfMatchOptional: components["schemas"]["IfMatch"];
     };
     requestBodies: never;
     headers: {
@@ -466,9 +473,10 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The `ETag` of the product as last read. Missing: 428. Not the
-                 *     current version: 412. Anything but one strong entity tag in the form
-                 *     this API issues: 400.
+                 * @description The `ETag` of the product as last read, a list of entity tags, or
+                 *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+                 *     listed strong tag is the current `ETag` (weak tags never match): 412.
+                 *     A value that is not `*` or a list of entity tags: 400.
                  */
                 "If-Match": components["parameters"]["IfMatchRequired"];
             };
@@ -514,8 +522,9 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description When given, the operation applies only if the product is still at
-                 *     this `ETag` (412 otherwise).
+                 * @description When given, the operation applies only if it matches the product's
+                 *     current `ETag` as for a required `If-Match` (412 otherwise; 400 when
+                 *     it is not `*` or a list of entity tags).
                  */
                 "If-Match"?: components["parameters"]["IfMatchOptional"];
             };

@@ -275,6 +275,13 @@ export interface components {
          */
         Conflict: {
             headers: {
+                /**
+                 * @description Only for a key still in progress: the seconds left, rounded up
+                 *     (at least 1), on the lease of the request that holds the key.
+                 *     When it ends, a retry with the same body takes the key over if
+                 *     that request has not completed (it may have crashed).
+                 */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

@@ -105,6 +105,11 @@ export interface components {
     schemas: {
         /** @example "3" */
         EntityTag: string;
+        /**
+         * @description `*`, or a comma-separated list of entity tags such as `"3", "4"`.
+         * @example "3"
+         */
+        IfMatch: string;
         Rating: {
             productId: string;
             count: number;
@@ -217,7 +222,12 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The customer has already reviewed this product, or voted for this review. */
+        /**
+         * @description The customer has already reviewed this product, or voted for this
+         *     review; or, for an edit or a deletion, others kept changing the
+         *     review while it was being written: send the same request again after
+         *     `Retry-After` seconds.
+         */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -310,16 +320,18 @@ export interface components {
         /** @description The review's id. An id that is not a review's answers 404. */
         ReviewID: string;
         /**
-         * @description The `ETag` of the review as last read. Missing: 428. Not the current
-         *     version: 412. Anything but one strong entity tag in the form this
-         *     API issues: 400.
+         * @description The `ETag` of the review as last read, a list of entity tags, or
+         *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+         *     listed strong tag is the current `ETag` (weak tags never match): 412.
+         *     A value that is not `*` or a list of entity tags: 400.
          */
-        IfMatchRequired: components["schemas"]["EntityTag"];
+        IfMatchRequired: components["schemas"]["IfMatch"];
         /**
-         * @description When given, the operation applies only if the review is still at
-         *     this `ETag` (412 otherwise).
+         * @description When given, the operation applies only if it matches the review's
+         *     current `ETag` as for a required `If-Match` (412 otherwise; 400 when
+         *     it is not `*` or a list of entity tags).
          */
-        IfMatchOptional: components["schemas"]["EntityTag"];
+        IfMatchOptional: components["schemas"]["IfMatch"];
     };
     requestBodies: never;
     headers: {
@@ -463,8 +475,9 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description When given, the operation applies only if the review is still at
-                 *     this `ETag` (412 otherwise).
+                 * @description When given, the operation applies only if it matches the review's
+                 *     current `ETag` as for a required `If-Match` (412 otherwise; 400 when
+                 *     it is not `*` or a list of entity tags).
                  */
                 "If-Match"?: components["parameters"]["IfMatchOptional"];
             };
@@ -487,6 +500,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
@@ -497,9 +511,10 @@ export interface operations {
             query?: never;
             header: {
                 /**
-                 * @description The `ETag` of the review as last read. Missing: 428. Not the current
-                 *     version: 412. Anything but one strong entity tag in the form this
-                 *     API issues: 400.
+                 * @description The `ETag` of the review as last read, a list of entity tags, or
+                 *     `*` (RFC 9110 §13.1.1). Missing: 428. When `*` is not sent and no
+                 *     listed strong tag is the current `ETag` (weak tags never match): 412.
+                 *     A value that is not `*` or a list of entity tags: 400.
                  */
                 "If-Match": components["parameters"]["IfMatchRequired"];
             };
@@ -529,6 +544,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["ContentTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
