@@ -11,6 +11,7 @@ require (
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
+	example.com/quartet/packages/lambdacreds v0.0.0 // indirect
 	example.com/quartet/packages/lambdahttp v0.0.0 // indirect
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
@@ -197,3 +198,5 @@ replace (
 	example.com/quartet/services/orders => ../../services/orders
 	example.com/quartet/services/reviews => ../../services/reviews
 )
+
+replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds

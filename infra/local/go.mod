@@ -25,6 +25,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/lambdacreds v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	example.com/quartet/packages/page v0.0.0 // indirect
 )
@@ -192,3 +193,5 @@ replace (
 	example.com/quartet/services/orders => ../../services/orders
 	example.com/quartet/services/reviews => ../../services/reviews
 )
+
+replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"example.com/quartet/packages/budget"
+	"example.com/quartet/packages/lambdacreds"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -104,7 +105,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		if cfg.Region = getenv("AWS_REGION"); cfg.Region == "" {
 			return Config{}, errors.New("DATABASE_IAM_AUTH is true but AWS_REGION is not set")
 		}
-		cfg.Credentials = rdsiam.EnvCredentials(getenv)
+		cfg.Credentials = lambdacreds.FromEnv(getenv)
 	}
 	return cfg, nil
 }

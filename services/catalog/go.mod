@@ -10,6 +10,7 @@ require (
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/identity v0.0.0
+	example.com/quartet/packages/lambdacreds v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0
@@ -110,3 +111,5 @@ replace example.com/quartet/packages/etag => ../../packages/etag
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 
 replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds

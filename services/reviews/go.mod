@@ -22,7 +22,10 @@ require (
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
-require example.com/quartet/packages/unavailable v0.0.0
+require (
+	example.com/quartet/packages/lambdacreds v0.0.0
+	example.com/quartet/packages/unavailable v0.0.0
+)
 
 require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
@@ -131,3 +134,5 @@ replace example.com/quartet/packages/etag => ../../packages/etag
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 
 replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds

@@ -24,26 +24,6 @@ type Signer struct {
 	Credentials aws.CredentialsProvider
 }
 
-// EnvCredentials returns the credentials that Lambda gives an execution
-// environment in its variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-// AWS_SESSION_TOKEN), read through getenv at every use. The SDK's default
-// chain reads the same variables in Lambda; not linking that chain keeps
-// the bootstrap about 2 MB smaller.
-func EnvCredentials(getenv func(string) string) aws.CredentialsProvider {
-	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-		creds := aws.Credentials{
-			AccessKeyID:     getenv("AWS_ACCESS_KEY_ID"),
-			SecretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"),
-			SessionToken:    getenv("AWS_SESSION_TOKEN"),
-			Source:          "environment",
-		}
-		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-			return aws.Credentials{}, errors.New("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
-		}
-		return creds, nil
-	})
-}
-
 // Token returns the token with which user connects to the database or
 // proxy at host:port.
 func (s Signer) Token(ctx context.Context, host string, port int, user string) (string, error) {

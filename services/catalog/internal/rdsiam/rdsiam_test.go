@@ -56,16 +56,3 @@ func TestTokenRefusesIncompleteInput(t *testing.T) {
 		}
 	}
 }
-
-func TestEnvCredentials(t *testing.T) {
-	env := map[string]string{}
-	creds := rdsiam.EnvCredentials(func(k string) string { return env[k] })
-	if _, err := creds.Retrieve(t.Context()); err == nil {
-		t.Error("no error without credentials")
-	}
-	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"] = "AKID", "secret", "token"
-	got, err := creds.Retrieve(t.Context())
-	if err != nil || got.AccessKeyID != "AKID" || got.SecretAccessKey != "secret" || got.SessionToken != "token" {
-		t.Errorf("Retrieve = %+v, %v", got, err)
-	}
-}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"example.com/quartet/packages/lambdacreds"
 )
 
 // Options says how to reach Secrets Manager.
@@ -52,7 +54,7 @@ func Reader(opts Options) (func(ctx context.Context, id string) (string, error),
 		if smOpts.Region = opts.Getenv("AWS_REGION"); smOpts.Region == "" {
 			return nil, errors.New("secrets manager: AWS_REGION is not set")
 		}
-		smOpts.Credentials = envCredentials(opts.Getenv)
+		smOpts.Credentials = lambdacreds.FromEnv(opts.Getenv)
 		// The SDK's config package honours the standard endpoint variable;
 		// this client, built without it, must too, or a stand-in named
 		// there (the Runtime Interface Emulator test) would be bypassed
@@ -72,20 +74,4 @@ func Reader(opts Options) (func(ctx context.Context, id string) (string, error),
 		}
 		return *out.SecretString, nil
 	}, nil
-}
-
-// envCredentials are the execution role's credentials as Lambda sets them.
-func envCredentials(getenv func(string) string) aws.CredentialsProvider {
-	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-		creds := aws.Credentials{
-			AccessKeyID:     getenv("AWS_ACCESS_KEY_ID"),
-			SecretAccessKey: getenv("AWS_SECRET_ACCESS_KEY"),
-			SessionToken:    getenv("AWS_SESSION_TOKEN"),
-			Source:          "environment",
-		}
-		if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-			return aws.Credentials{}, errors.New("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set")
-		}
-		return creds, nil
-	})
 }
