@@ -8,6 +8,7 @@ require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
@@ -200,3 +201,5 @@ replace (
 )
 
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
+
+replace example.com/quartet/packages/event => ../../packages/event

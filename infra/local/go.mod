@@ -25,6 +25,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/lambdacreds v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	example.com/quartet/packages/page v0.0.0 // indirect
@@ -195,3 +196,5 @@ replace (
 )
 
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
+
+replace example.com/quartet/packages/event => ../../packages/event

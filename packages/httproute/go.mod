@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/unavailable v0.0.0 // indirect
 	example.com/quartet/packages/validation v0.0.0 // indirect
 )
@@ -23,3 +24,5 @@ replace (
 	example.com/quartet/packages/unavailable => ../unavailable
 	example.com/quartet/packages/validation => ../validation
 )
+
+replace example.com/quartet/packages/event => ../event

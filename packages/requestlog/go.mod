@@ -3,6 +3,7 @@ module example.com/quartet/packages/requestlog
 go 1.26
 
 require (
+	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/problem v0.0.0
 )
@@ -15,6 +16,7 @@ require (
 )
 
 replace (
+	example.com/quartet/packages/event => ../event
 	example.com/quartet/packages/lambdahttp => ../lambdahttp
 	example.com/quartet/packages/problem => ../problem
 	example.com/quartet/packages/unavailable => ../unavailable

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/lambdahttp"
 
 	"example.com/quartet/packages/problem"
@@ -36,7 +37,9 @@ func Middleware(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := requestID(r)
-		r = r.WithContext(context.WithValue(r.Context(), idKey{}, id))
+		// The request id is also the correlation id of the events the
+		// request causes, and of every event those cause in turn.
+		r = r.WithContext(event.WithCorrelationID(context.WithValue(r.Context(), idKey{}, id), id))
 		w.Header().Set(Header, id)
 		rec := &recorder{ResponseWriter: w}
 

@@ -17,6 +17,7 @@ require (
 require (
 	example.com/quartet/packages/apispec v0.0.0 // indirect
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
@@ -121,3 +122,5 @@ replace example.com/quartet/packages/etag => ../../packages/etag
 replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 
 replace example.com/quartet/packages/budget => ../../packages/budget
+
+replace example.com/quartet/packages/event => ../../packages/event

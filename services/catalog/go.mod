@@ -30,6 +30,7 @@ require (
 
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
@@ -113,3 +114,5 @@ replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 replace example.com/quartet/packages/budget => ../../packages/budget
 
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
+
+replace example.com/quartet/packages/event => ../../packages/event

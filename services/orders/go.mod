@@ -23,6 +23,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
@@ -87,3 +88,5 @@ replace example.com/quartet/packages/budget => ../../packages/budget
 replace example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
 
 replace example.com/quartet/packages/testenv => ../../packages/testenv
+
+replace example.com/quartet/packages/event => ../../packages/event

@@ -28,6 +28,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/event v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
@@ -136,3 +137,5 @@ replace example.com/quartet/packages/unavailable => ../../packages/unavailable
 replace example.com/quartet/packages/budget => ../../packages/budget
 
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
+
+replace example.com/quartet/packages/event => ../../packages/event
