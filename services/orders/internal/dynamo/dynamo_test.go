@@ -15,7 +15,6 @@ import (
 
 	"example.com/quartet/packages/dynamolocal"
 	"example.com/quartet/services/orders/internal/dynamo"
-	"example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/internal/orderstest"
 	"example.com/quartet/services/orders/localdynamo"
 )
@@ -24,7 +23,7 @@ import (
 // the local default: it needs nothing installed, so it always runs.
 func TestStoreMinidyn(t *testing.T) {
 	client := newClient(t, minidynURL(t))
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // TestStoreDynamoDBLocal runs the contract suite on AWS's DynamoDB Local,
@@ -33,7 +32,7 @@ func TestStoreMinidyn(t *testing.T) {
 // package is missing, and fails there under CI=true.
 func TestStoreDynamoDBLocal(t *testing.T) {
 	client := newClient(t, ddbLocal.URL(t))
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // TestStoreEndpoint runs the contract suite on the DynamoDB endpoint in
@@ -47,7 +46,7 @@ func TestStoreEndpoint(t *testing.T) {
 		t.Skip("TEST_DYNAMODB_ENDPOINT is not set")
 	}
 	client := newClient(t, endpoint)
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // ddbLocal is the DynamoDB Local of this package's tests, stopped by
