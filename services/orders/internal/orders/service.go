@@ -49,11 +49,6 @@ func WithRelay(r Relay) Option {
 	return func(s *Service) { s.relay = r }
 }
 
-// WithClock makes the service read the time from now (tests).
-func WithClock(now func() time.Time) Option {
-	return func(s *Service) { s.now = now }
-}
-
 // NewService returns a Service on store.
 func NewService(store Store, opts ...Option) *Service {
 	s := &Service{store: store, lease: DefaultClaimLease,
