@@ -76,10 +76,13 @@ func minidynURL(t testing.TB) string {
 }
 
 // newClient returns a client of endpoint with a fixed region and dummy
-// credentials: nothing here can reach AWS.
+// credentials: nothing here can reach AWS. Its attempts may take 5 s, not
+// dynamo.AttemptTimeout: the suite's parallel subtests load DynamoDB Local
+// (a JVM) on small shared machines past a second per call at times, and
+// the suite tests the store's semantics, not its timeouts.
 func newClient(t testing.TB, endpoint string) *dynamodb.Client {
 	t.Helper()
-	client, err := dynamo.NewClient(t.Context(), dynamo.ClientConfig{Endpoint: endpoint, Region: "eu-west-1"})
+	client, err := dynamo.NewClient(t.Context(), dynamo.ClientConfig{Endpoint: endpoint, Region: "eu-west-1", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
