@@ -12,5 +12,8 @@ import (
 func TestArchitecture(t *testing.T) {
 	archtest.Service(t, archtest.Layers{
 		Name: "orders",
+		// The envelope of the events the domain makes and consumes:
+		// standard library only.
+		DomainMayUse: []string{"example.com/quartet/packages/event"},
 	})
 }

@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -16,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"example.com/quartet/packages/benchratio"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/orders"
 	"example.com/quartet/services/orders/internal/dynamo"
@@ -37,13 +36,7 @@ func BenchmarkGetOrder(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = srv.Close() })
-	catalog := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := strings.TrimPrefix(r.URL.Path, "/v1/products/")
-		fmt.Fprintf(w, `{"id":%q,"name":"Mug %s","price":{"amount":1200,"currency":"EUR"},"status":"active"}`, id, id)
-	}))
-	b.Cleanup(catalog.Close)
-
-	cfg := orders.Config{DynamoDBEndpoint: srv.URL, Region: "eu-west-1", TableName: "orders-bench", CatalogAPIURL: catalog.URL}
+	cfg := orders.Config{DynamoDBEndpoint: srv.URL, Region: "eu-west-1", TableName: "orders-bench", Events: event.Discard}
 	app, err := orders.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
@@ -59,6 +52,9 @@ func BenchmarkGetOrder(b *testing.B) {
 		return invoke(ctx, event)
 	}
 	for _, p := range []string{"mug", "cup", "bowl"} {
+		if err := app.Subscription().Handle(ctx, productCreated(b, p, "Mug "+p, 1200)); err != nil {
+			b.Fatal(err)
+		}
 		if res, err := call("PUT", "/v1/cart/items/"+p, `{"quantity":2}`, nil); err != nil || res.StatusCode != 200 {
 			b.Fatalf("add %s: %v %d %s", p, err, res.StatusCode, res.Body)
 		}

@@ -20,7 +20,7 @@ func TestConfigFromEnvClaimLease(t *testing.T) {
 		{"16m", 0, true},
 		{"ten seconds", 0, true},
 	} {
-		env := map[string]string{"CATALOG_API_URL": "http://catalog.test", "ORDERS_CLAIM_LEASE": tt.lease}
+		env := map[string]string{"ORDERS_CLAIM_LEASE": tt.lease}
 		cfg, err := orders.ConfigFromEnv(func(k string) string { return env[k] })
 		if gotErr := err != nil; gotErr != tt.wantErr || cfg.ClaimLease != tt.want {
 			t.Errorf("ORDERS_CLAIM_LEASE=%q: ClaimLease %v, error %v; want %v, error %t", tt.lease, cfg.ClaimLease, err, tt.want, tt.wantErr)
@@ -28,5 +28,17 @@ func TestConfigFromEnvClaimLease(t *testing.T) {
 	}
 	if orders.DefaultClaimLease > 30*time.Second {
 		t.Errorf("DefaultClaimLease = %v: keep it within a function timeout (API Gateway gives up after 30 s)", orders.DefaultClaimLease)
+	}
+}
+
+func TestConfigFromEnvEventBus(t *testing.T) {
+	env := map[string]string{"EVENT_BUS_NAME": "quartet-dev", "ORDERS_TABLE": "orders-dev"}
+	cfg, err := orders.ConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil || cfg.EventBusName != "quartet-dev" || cfg.TableName != "orders-dev" {
+		t.Errorf("ConfigFromEnv = %+v, %v; want bus quartet-dev, table orders-dev", cfg, err)
+	}
+	cfg, err = orders.ConfigFromEnv(func(string) string { return "" })
+	if err != nil || cfg.EventBusName != "" {
+		t.Errorf("ConfigFromEnv of an empty environment = %+v, %v; want no bus and no error (the catalog is no longer needed)", cfg, err)
 	}
 }

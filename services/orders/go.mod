@@ -6,6 +6,7 @@ require (
 	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/archtest v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
+	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/identity v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
@@ -23,7 +24,6 @@ require (
 )
 
 require (
-	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
@@ -35,13 +35,16 @@ require (
 	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/dynamolocal v0.0.0
+	example.com/quartet/packages/eventbus v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
+	example.com/quartet/packages/outbox v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.47.0 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
@@ -90,3 +93,7 @@ replace example.com/quartet/packages/dynamolocal => ../../packages/dynamolocal
 replace example.com/quartet/packages/testenv => ../../packages/testenv
 
 replace example.com/quartet/packages/event => ../../packages/event
+
+replace example.com/quartet/packages/outbox => ../../packages/outbox
+
+replace example.com/quartet/packages/eventbus => ../../packages/eventbus

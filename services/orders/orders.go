@@ -5,6 +5,10 @@
 // DynamoDB to point Config.DynamoDBEndpoint at, and package table defines
 // the table for the CDK stack.
 //
+// The context produces OrderPlaced, OrderConfirmed and OrderCancelled
+// through its outbox (Config.Events, SweepOutbox) and consumes catalog's
+// product and stock events (Consumes, Subscription): see docs/events.md.
+//
 // The domain itself lives in internal/orders; nothing outside this module
 // can import it.
 package orders
@@ -12,19 +16,46 @@ package orders
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
-	"example.com/quartet/services/orders/internal/catalogclient"
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/eventbus"
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/orders/internal/dynamo"
 	"example.com/quartet/services/orders/internal/httpapi"
 	domain "example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/table"
 )
+
+// Name is the context's name: the source of its events and the name of its
+// consumer (its queue).
+const Name = domain.Source
+
+// Consumes lists the event types the context consumes,
+// services/orders/events/consumes.json: the AWS stack builds the consumer's
+// EventBridge rule from it, and the local bus subscribes it.
+var Consumes = mustConsumes(consumesJSON)
+
+//go:embed events/consumes.json
+var consumesJSON []byte
+
+func mustConsumes(b []byte) []string {
+	var types []string
+	if err := json.Unmarshal(b, &types); err != nil {
+		panic(fmt.Sprintf("orders: events/consumes.json: %v", err)) // a broken embedded file: the build is wrong
+	}
+	return types
+}
 
 // OpenAPI is the context's HTTP contract, services/orders/openapi.yaml: the
 // source of the API Gateway routes in AWS and of the local gateway's routes.
@@ -42,10 +73,17 @@ type Config struct {
 	Region string
 	// TableName is the DynamoDB table; empty means table.DefaultName.
 	TableName string
-	// CatalogAPIURL is the base URL of the catalog's public API, such as
-	// "https://shop.example.com"; orders reads products at
-	// {CatalogAPIURL}/v1/products/{id}.
-	CatalogAPIURL string
+	// Events is where the relay publishes the context's events (the local
+	// bus, tests). When nil and EventBusName is set, New publishes to that
+	// EventBridge bus; when both are empty, events stay in the outbox
+	// (tools).
+	Events event.Publisher
+	// EventBusName is the stage's EventBridge bus, such as "quartet-dev".
+	EventBusName string
+	// OutboxSweepInterval, when positive, makes New start a loop that
+	// sweeps the outbox at once and then at this interval, until Close
+	// (make dev: 5 s). In Lambda it is 0: the relay function sweeps.
+	OutboxSweepInterval time.Duration
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
 	RequestBudget time.Duration
@@ -67,7 +105,7 @@ const (
 )
 
 // ConfigFromEnv reads the configuration from the environment:
-// DYNAMODB_ENDPOINT, AWS_REGION, ORDERS_TABLE, CATALOG_API_URL (required)
+// DYNAMODB_ENDPOINT, AWS_REGION, ORDERS_TABLE, EVENT_BUS_NAME,
 // REQUEST_BUDGET (a duration, budget.Default when unset) and
 // ORDERS_CLAIM_LEASE (a Go duration such as "15s", 1 s to 15 min; default
 // DefaultClaimLease).
@@ -76,10 +114,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
 		Region:           getenv("AWS_REGION"),
 		TableName:        getenv("ORDERS_TABLE"),
-		CatalogAPIURL:    getenv("CATALOG_API_URL"),
-	}
-	if cfg.CatalogAPIURL == "" {
-		return Config{}, errors.New("CATALOG_API_URL is not set")
+		EventBusName:     getenv("EVENT_BUS_NAME"),
 	}
 	d, err := budget.FromEnv(getenv)
 	if err != nil {
@@ -100,34 +135,81 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 type App struct {
 	cfg     Config
 	handler http.Handler
+	service *domain.Service
+	relay   *outbox.Relay // nil when nothing publishes
+	logger  *slog.Logger
 	migrate func(context.Context) error
+	stop    context.CancelFunc // of the sweep loop
+	wg      sync.WaitGroup
 }
 
-// New builds the DynamoDB and catalog clients and assembles the context.
-// It does not create the table: that is an explicit step (Migrate), and in
-// AWS the CDK stack's.
+// New builds the DynamoDB client (and the EventBridge client, for
+// EventBusName) and assembles the context. It does not create the table:
+// that is an explicit step (Migrate), and in AWS the CDK stack's.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if cfg.TableName == "" {
 		cfg.TableName = table.DefaultName
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
 	}
 	client, err := dynamo.NewClient(ctx, dynamo.ClientConfig{Endpoint: cfg.DynamoDBEndpoint, Region: cfg.Region})
 	if err != nil {
 		return nil, fmt.Errorf("orders DynamoDB client: %w", err)
 	}
-	catalog, err := catalogclient.New(cfg.CatalogAPIURL, nil)
-	if err != nil {
-		return nil, err
+	bus := cfg.Events
+	if bus == nil && cfg.EventBusName != "" {
+		awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: cfg.Region})
+		if err != nil {
+			return nil, fmt.Errorf("orders EventBridge client: %w", err)
+		}
+		bus = eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName)
 	}
-	service := domain.NewService(dynamo.NewStore(client, cfg.TableName), catalog, domain.WithClaimLease(cfg.ClaimLease))
-	return &App{
-		cfg:     cfg,
-		handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger)),
-		migrate: func(ctx context.Context) error { return dynamo.CreateTable(ctx, client, cfg.TableName) },
-	}, nil
+	store := dynamo.NewStore(client, cfg.TableName)
+	opts := []domain.Option{domain.WithClaimLease(cfg.ClaimLease)}
+	a := &App{cfg: cfg, logger: logger,
+		migrate: func(ctx context.Context) error { return dynamo.CreateTable(ctx, client, cfg.TableName) }}
+	if bus != nil {
+		a.relay = outbox.NewRelay(store, bus, logger)
+		opts = append(opts, domain.WithRelay(a.relay))
+	}
+	a.service = domain.NewService(store, opts...)
+	a.handler = budget.Handler(cfg.RequestBudget, httpapi.New(a.service, logger))
+	if a.relay != nil && cfg.OutboxSweepInterval > 0 {
+		loop, stop := context.WithCancel(context.WithoutCancel(ctx))
+		a.stop = stop
+		a.wg.Go(func() {
+			if n, err := a.relay.Sweep(loop, outbox.DefaultGrace); err != nil {
+				logger.WarnContext(loop, "outbox sweep at start failed; the next one retries", "published", n, "error", err)
+			} else if n > 0 {
+				logger.InfoContext(loop, "outbox sweep at start published what a crash or an outage left behind", "published", n)
+			}
+			a.relay.Run(loop, cfg.OutboxSweepInterval, outbox.DefaultGrace)
+		})
+	}
+	return a, nil
 }
 
 // Handler returns the context's HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Subscription is the context's consumer of the events in Consumes: it
+// keeps the products projection and moves orders through the saga
+// (StockReserved confirms, StockRejected cancels). It is idempotent: every
+// effect is stored with the event's ID, and a duplicate changes nothing.
+func (a *App) Subscription() event.Subscription {
+	return event.Subscription{Consumer: Name, Types: Consumes, Handler: a.service.HandleEvent}
+}
+
+// SweepOutbox publishes what the outbox still holds (events older than
+// outbox.DefaultGrace) and returns how many it published: one run of the
+// relay function. It fails when the context has nowhere to publish.
+func (a *App) SweepOutbox(ctx context.Context) (int, error) {
+	if a.relay == nil {
+		return 0, errors.New("orders: no event bus configured (Config.Events or EVENT_BUS_NAME)")
+	}
+	return a.relay.Sweep(ctx, outbox.DefaultGrace)
+}
 
 // Migrate creates the table from table.Orders unless it exists. It is for
 // local endpoints only: in AWS the CDK stack owns the table, so Migrate
@@ -139,7 +221,11 @@ func (a *App) Migrate(ctx context.Context) error {
 	return a.migrate(ctx)
 }
 
-// Close releases the context's resources. The SDK and HTTP clients hold
-// only idle connections, which the process's exit closes, so there is
-// nothing to do yet; callers still call it, as for every context.
-func (a *App) Close() {}
+// Close stops the outbox sweep loop, if any, and waits for it. The SDK
+// clients hold only idle connections, which the process's exit closes.
+func (a *App) Close() {
+	if a.stop != nil {
+		a.stop()
+		a.wg.Wait()
+	}
+}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	cfg, err := orders.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.EventBusName == "" {
+		return errors.New("EVENT_BUS_NAME is not set: placed and cancelled orders would never be announced")
 	}
 	app, err := orders.New(ctx, cfg, logger)
 	if err != nil {

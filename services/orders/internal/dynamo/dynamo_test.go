@@ -15,7 +15,6 @@ import (
 
 	"example.com/quartet/packages/dynamolocal"
 	"example.com/quartet/services/orders/internal/dynamo"
-	"example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/internal/orderstest"
 	"example.com/quartet/services/orders/localdynamo"
 )
@@ -24,7 +23,7 @@ import (
 // the local default: it needs nothing installed, so it always runs.
 func TestStoreMinidyn(t *testing.T) {
 	client := newClient(t, minidynURL(t))
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // TestStoreDynamoDBLocal runs the contract suite on AWS's DynamoDB Local,
@@ -33,7 +32,7 @@ func TestStoreMinidyn(t *testing.T) {
 // package is missing, and fails there under CI=true.
 func TestStoreDynamoDBLocal(t *testing.T) {
 	client := newClient(t, ddbLocal.URL(t))
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // TestStoreEndpoint runs the contract suite on the DynamoDB endpoint in
@@ -47,7 +46,7 @@ func TestStoreEndpoint(t *testing.T) {
 		t.Skip("TEST_DYNAMODB_ENDPOINT is not set")
 	}
 	client := newClient(t, endpoint)
-	orderstest.Run(t, func(t *testing.T) orders.Store { return newStore(t, client) })
+	orderstest.Run(t, func(t *testing.T) orderstest.Store { return newStore(t, client) })
 }
 
 // ddbLocal is the DynamoDB Local of this package's tests, stopped by
@@ -77,10 +76,13 @@ func minidynURL(t testing.TB) string {
 }
 
 // newClient returns a client of endpoint with a fixed region and dummy
-// credentials: nothing here can reach AWS.
+// credentials: nothing here can reach AWS. Its attempts may take 5 s, not
+// dynamo.AttemptTimeout: the suite's parallel subtests load DynamoDB Local
+// (a JVM) on small shared machines past a second per call at times, and
+// the suite tests the store's semantics, not its timeouts.
 func newClient(t testing.TB, endpoint string) *dynamodb.Client {
 	t.Helper()
-	client, err := dynamo.NewClient(t.Context(), dynamo.ClientConfig{Endpoint: endpoint, Region: "eu-west-1"})
+	client, err := dynamo.NewClient(t.Context(), dynamo.ClientConfig{Endpoint: endpoint, Region: "eu-west-1", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,16 @@ func orderSK(orderID string) string       { return "ORDER#" + orderID }
 func orderLineSK(orderID string, n int) string {
 	return fmt.Sprintf("ORDER#%s#LINE#%03d", orderID, n)
 }
-func idempotencySK(key string) string { return "IDEMPOTENCY#" + key }
+func idempotencySK(key string) string   { return "IDEMPOTENCY#" + key }
+func productPK(productID string) string { return "PRODUCT#" + productID }
+func processedPK(eventID string) string { return "EVENT#" + eventID }
+func outboxPK(shard int) string         { return fmt.Sprintf("OUTBOX#%d", shard) }
 
-const cartSK = "CART"
+const (
+	cartSK      = "CART"
+	productSK   = "PRODUCT"
+	processedSK = "PROCESSED"
+)
 
 // Values of the type attribute, which names each item's entity.
 const (
@@ -23,6 +30,9 @@ const (
 	typeOrder       = "order"
 	typeOrderLine   = "orderLine"
 	typeIdempotency = "idempotency"
+	typeProduct     = "product"
+	typeProcessed   = "processedEvent"
+	typeOutbox      = "outbox"
 )
 
 // States of an idempotency record.
@@ -185,4 +195,55 @@ func fromOrderRowSummary(r orderRow) (orders.Summary, error) {
 	s := o.Summary()
 	s.Items = r.Items
 	return s, nil
+}
+
+// productRow is a product of the projection, from catalog's events.
+type productRow struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	ID        string `dynamodbav:"productId"`
+	Name      string `dynamodbav:"name"`
+	Amount    int64  `dynamodbav:"unitAmount"`
+	Currency  string `dynamodbav:"currency"`
+	Status    string `dynamodbav:"status"` // active or archived
+	Version   int    `dynamodbav:"version"`
+	EventID   string `dynamodbav:"eventId"` // of the event that wrote it
+	UpdatedAt string `dynamodbav:"updatedAt"`
+}
+
+func toProductRow(p orders.Product, eventID string, at time.Time) productRow {
+	status := "archived"
+	if p.Active {
+		status = "active"
+	}
+	return productRow{PK: productPK(p.ID), SK: productSK, Type: typeProduct, ID: p.ID, Name: p.Name,
+		Amount: p.Price.Amount, Currency: p.Price.Currency, Status: status, Version: p.Version,
+		EventID: eventID, UpdatedAt: formatTime(at)}
+}
+
+func fromProductRow(r productRow) orders.Product {
+	return orders.Product{ID: r.ID, Name: r.Name, Price: orders.Money{Amount: r.Amount, Currency: r.Currency},
+		Active: r.Status == "active", Version: r.Version}
+}
+
+// processedRow records that an event was processed, written with its
+// effect; DynamoDB deletes it after orders.ProcessedRetention (TTL).
+type processedRow struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"type"`
+	EventID   string `dynamodbav:"eventId"`
+	At        string `dynamodbav:"processedAt"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // TTL, epoch seconds
+}
+
+// outboxRow is an event in the outbox, until the relay has published it.
+// It has no TTL: an event leaves the outbox only once published.
+type outboxRow struct {
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"` // the event's ID, a UUIDv7: sorts by the time it was made
+	Type     string `dynamodbav:"type"`
+	Event    string `dynamodbav:"eventType"`
+	Envelope []byte `dynamodbav:"envelope"` // the event's JSON, as published
 }

@@ -17,7 +17,8 @@ import (
 	"example.com/quartet/services/orders/table"
 )
 
-// Store is an orders.Store in one DynamoDB table.
+// Store is an orders.Store, and the context's outbox.Store, in one
+// DynamoDB table.
 type Store struct {
 	client *dynamodb.Client
 	table  string
@@ -185,7 +186,8 @@ func (s *Store) ReleaseKey(ctx context.Context, c orders.Claim) error {
 }
 
 // PlaceOrder writes, in one TransactWriteItems: the order's header, one
-// item per line, the completed idempotency record, and the emptied cart.
+// item per line, the completed idempotency record, the emptied cart and an
+// outbox item per event.
 func (s *Store) PlaceOrder(ctx context.Context, p orders.Placement) error {
 	o := p.Order
 	header, lines := toOrderRows(o)
@@ -239,10 +241,17 @@ func (s *Store) PlaceOrder(ctx context.Context, p orders.Placement) error {
 	if err := put(toCartRow(empty), cond, names, values); err != nil {
 		return err
 	}
+	puts, err := s.outboxPuts(p.Events)
+	if err != nil {
+		return err
+	}
+	items = append(items, puts...)
 
-	_, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
 		TransactItems: items,
 		// Makes the SDK's retries of this call idempotent for ten minutes.
+		// The claim's token is the request's own, and a request makes one
+		// placement transaction.
 		ClientRequestToken: aws.String(p.Claim.Token),
 	})
 	if tce, ok := errors.AsType[*types.TransactionCanceledException](err); ok {
@@ -364,45 +373,6 @@ func (s *Store) Orders(ctx context.Context, q orders.Query) (orders.Page, error)
 		page.Next = page.Orders[q.Limit-1].ID
 	}
 	return page, nil
-}
-
-func (s *Store) UpdateOrder(ctx context.Context, customerID, id string, update func(*orders.Order) error) (orders.Order, error) {
-	for attempt := range optimistic.Attempts {
-		o, err := s.order(ctx, customerID, id)
-		if err != nil {
-			return orders.Order{}, err
-		}
-		version := o.Version
-		if err := update(&o); err != nil {
-			return orders.Order{}, err
-		}
-		if err := optimistic.NextVersion(version, o.Version); err != nil {
-			return orders.Order{}, fmt.Errorf("order %s: %w", id, err)
-		}
-		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName:                &s.table,
-			Key:                      key(customerPK(customerID), orderSK(id)),
-			UpdateExpression:         aws.String("SET #status = :status, #updatedAt = :updatedAt, #version = :newVersion"),
-			ConditionExpression:      aws.String("#version = :version"),
-			ExpressionAttributeNames: map[string]string{"#status": "status", "#updatedAt": "updatedAt", "#version": "version"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":status":     &types.AttributeValueMemberS{Value: string(o.Status)},
-				":updatedAt":  &types.AttributeValueMemberS{Value: formatTime(o.UpdatedAt)},
-				":newVersion": number(o.Version),
-				":version":    number(version),
-			},
-		})
-		if !isConditionFailed(err) {
-			if err != nil {
-				return orders.Order{}, fmt.Errorf("update order: %w", err)
-			}
-			return o, nil
-		}
-		if err := optimistic.Backoff(ctx, attempt); err != nil {
-			return orders.Order{}, err
-		}
-	}
-	return orders.Order{}, fmt.Errorf("order %s: %w", id, orders.ErrConflict)
 }
 
 func key(pk, sk string) map[string]types.AttributeValue {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,9 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"example.com/quartet/packages/apitest"
-	"example.com/quartet/services/orders"
 	"example.com/quartet/services/orders/internal/dynamo"
-	"example.com/quartet/services/orders/internal/httpapi"
 	domain "example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/localdynamo"
 )
@@ -70,7 +66,7 @@ func TestPlacementCrash(t *testing.T) {
 
 func placementCrash(t *testing.T, endpoint string) {
 	table := "orders-crash-" + strings.ToLower(rand.Text()[:8])
-	api := crashAPI(t, endpoint, table, true, products())
+	api := crashAPI(t, endpoint, table, true, false)
 	setItem(t, api, alice, "mug", 2)
 
 	child := exec.Command(os.Args[0], "-test.run=^TestPlacementCrash$", "-test.count=1")
@@ -164,35 +160,30 @@ func placementCrash(t *testing.T, endpoint string) {
 	}
 }
 
-// crashChild places alice's order with a catalog that announces the
-// pricing on stdout and then never answers, until the parent kills it.
+// crashChild places alice's order with a store whose products projection
+// announces the pricing on stdout and then never answers, until the parent
+// kills it.
 func crashChild(t *testing.T, endpoint, table string) {
-	api := crashAPI(t, endpoint, table, false, hangingCatalog{})
+	api := crashAPI(t, endpoint, table, false, true)
 	res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders", Body: address, Claims: alice,
 		Header: map[string]string{"Idempotency-Key": crashKey}})
 	t.Fatalf("the placement returned %d before the child was killed", res.Status)
 }
 
-// hangingCatalog prices nothing: it says so on stdout and blocks.
-type hangingCatalog struct{}
+// hangingStore prices nothing: it says so on stdout and blocks.
+type hangingStore struct{ domain.Store }
 
-func (hangingCatalog) Product(ctx context.Context, _ string) (domain.Product, error) {
+func (hangingStore) Products(ctx context.Context, _ []string) (map[string]domain.Product, error) {
 	fmt.Println("pricing")
 	<-ctx.Done()
-	return domain.Product{}, ctx.Err()
-}
-
-func products() catalog {
-	products := catalog{}
-	for i, id := range []string{"mug", "pen", "lamp", "old"} {
-		products[id] = domain.Product{ID: id, Name: "The " + id, Price: domain.Money{Amount: int64(100 * (i + 1)), Currency: "EUR"}, Active: id != "old"}
-	}
-	return products
+	return nil, ctx.Err()
 }
 
 // crashAPI returns the API on the DynamoDB at endpoint, with the short
-// claim lease; create makes the table (dropped when the test ends).
-func crashAPI(t *testing.T, endpoint, table string, create bool, lookup domain.ProductLookup) *apitest.API {
+// claim lease; create makes the table (dropped when the test ends) and
+// seeds the products projection; hang makes the pricing of a placement
+// block.
+func crashAPI(t *testing.T, endpoint, table string, create, hang bool) *apitest.API {
 	t.Helper()
 	client, err := dynamo.NewClient(t.Context(), dynamo.ClientConfig{Endpoint: endpoint, Region: "eu-west-1"})
 	if err != nil {
@@ -208,6 +199,13 @@ func crashAPI(t *testing.T, endpoint, table string, create bool, lookup domain.P
 			client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
 		})
 	}
-	svc := domain.NewService(dynamo.NewStore(client, table), lookup, domain.WithClaimLease(crashLease))
-	return apitest.New(t, orders.OpenAPI, httpapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	var store domain.Store = dynamo.NewStore(client, table)
+	if hang {
+		store = hangingStore{store}
+	}
+	svc := domain.NewService(store, domain.WithClaimLease(crashLease))
+	if create {
+		seedProducts(t, svc)
+	}
+	return newAPIOf(t, svc)
 }

@@ -23,6 +23,7 @@ var errorTable = problem.Table{
 	{Err: orders.ErrKeyInProgress, Status: http.StatusConflict},
 	{Err: orders.ErrClaimLost, Status: http.StatusConflict},
 	{Err: orders.ErrConflict, Status: http.StatusConflict, RetryAfter: optimistic.RetryAfter},
+	{Err: orders.ErrNotCancellable, Status: http.StatusConflict},
 	{Err: orders.ErrNotPending, Status: http.StatusConflict},
 	{Err: orders.ErrKeyReused, Status: http.StatusUnprocessableEntity},
 	{Err: orders.ErrUnknownProduct, Status: http.StatusUnprocessableEntity},
@@ -31,7 +32,6 @@ var errorTable = problem.Table{
 	{Err: orders.ErrCartFull, Status: http.StatusUnprocessableEntity},
 	{Err: orders.ErrEmptyCart, Status: http.StatusUnprocessableEntity},
 	{Err: orders.ErrInvalid, Status: http.StatusUnprocessableEntity},
-	{Err: orders.ErrCatalogUnavailable, Status: http.StatusServiceUnavailable},
 }
 
 // fail writes err through the shared problem path; a key in progress says

@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -12,9 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"example.com/quartet/packages/apitest"
-	"example.com/quartet/services/orders"
 	"example.com/quartet/services/orders/internal/dynamo"
-	"example.com/quartet/services/orders/internal/httpapi"
 	domain "example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/localdynamo"
 )
@@ -47,12 +43,9 @@ func TestHostileInputDynamo(t *testing.T) {
 		defer cancel()
 		client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
 	})
-	products := catalog{}
-	for i, id := range []string{"mug", "pen", "lamp", "old"} {
-		products[id] = domain.Product{ID: id, Name: "The " + id, Price: domain.Money{Amount: int64(100 * (i + 1)), Currency: "EUR"}, Active: id != "old"}
-	}
-	svc := domain.NewService(dynamo.NewStore(client, table), products)
-	hostile(t, apitest.New(t, orders.OpenAPI, httpapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))))
+	svc := domain.NewService(dynamo.NewStore(client, table))
+	seedProducts(t, svc)
+	hostile(t, newAPIOf(t, svc))
 }
 
 func hostile(t *testing.T, api *apitest.API) {

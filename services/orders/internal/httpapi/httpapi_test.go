@@ -2,15 +2,16 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"example.com/quartet/packages/apitest"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/orders"
 	"example.com/quartet/services/orders/internal/httpapi"
 	"example.com/quartet/services/orders/internal/memory"
@@ -22,24 +23,45 @@ var (
 	bob   = apitest.Caller("bob", "customer")
 )
 
-// catalog is a fake catalog: mug, pen and lamp are sold, old is archived.
-type catalog map[string]domain.Product
-
-func (c catalog) Product(_ context.Context, id string) (domain.Product, error) {
-	p, ok := c[id]
-	if !ok {
-		return domain.Product{}, domain.ErrUnknownProduct
+// seedProducts hands svc's event handler catalog's ProductCreated of mug,
+// pen and lamp, sold, and old, archived: the products projection that
+// carts and placement read.
+func seedProducts(t *testing.T, svc *domain.Service) {
+	t.Helper()
+	for i, id := range []string{"mug", "pen", "lamp", "old"} {
+		status := "active"
+		if id == "old" {
+			status = "archived"
+		}
+		e, err := event.New(t.Context(), "catalog", domain.TypeProductCreated, id, 1, map[string]any{
+			"productId": id, "name": "The " + id, "status": status, "version": 1,
+			"price": map[string]any{"amount": 100 * (i + 1), "currency": "EUR"},
+		}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.HandleEvent(t.Context(), e); err != nil {
+			t.Fatalf("HandleEvent(ProductCreated %s): %v", id, err)
+		}
 	}
-	return p, nil
+}
+
+// newService returns a service on an empty memory store, with the products
+// projection seeded.
+func newService(t *testing.T) *domain.Service {
+	t.Helper()
+	svc := domain.NewService(memory.NewStore())
+	seedProducts(t, svc)
+	return svc
 }
 
 func newAPI(t *testing.T) *apitest.API {
 	t.Helper()
-	products := catalog{}
-	for i, id := range []string{"mug", "pen", "lamp", "old"} {
-		products[id] = domain.Product{ID: id, Name: "The " + id, Price: domain.Money{Amount: int64(100 * (i + 1)), Currency: "EUR"}, Active: id != "old"}
-	}
-	svc := domain.NewService(memory.NewStore(), products)
+	return newAPIOf(t, newService(t))
+}
+
+func newAPIOf(t *testing.T, svc *domain.Service) *apitest.API {
+	t.Helper()
 	return apitest.New(t, orders.OpenAPI, httpapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil))))
 }
 
@@ -138,7 +160,8 @@ func TestCart(t *testing.T) {
 const address = `{"shippingAddress":{"name":"Alice Martin","line1":"1 rue de la Paix","city":"Paris","postalCode":"75002","country":"FR"}}`
 
 func TestPlaceOrder(t *testing.T) {
-	api := newAPI(t)
+	svc := newService(t)
+	api := newAPIOf(t, svc)
 	place := func(key, body string, claims apitest.Claims) *apitest.Response {
 		h := map[string]string{}
 		if key != "" {
@@ -238,6 +261,33 @@ func TestPlaceOrder(t *testing.T) {
 	}
 	if res := api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice}); res.Status != http.StatusConflict {
 		t.Errorf("cancel twice: %d, want 409", res.Status)
+	}
+
+	// A confirmed order can be cancelled too.
+	setItem(t, api, alice, "mug", 1)
+	res = place("k-2", address, alice)
+	res.JSON(t, &order)
+	reserved, err := event.New(t.Context(), "catalog", domain.TypeStockReserved, order.ID, 1, map[string]any{
+		"orderId": order.ID, "customerId": "alice", "lines": []map[string]any{{"productId": "mug", "quantity": 1}},
+	}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.HandleEvent(t.Context(), reserved); err != nil {
+		t.Fatalf("HandleEvent(StockReserved): %v", err)
+	}
+	path = "/v1/orders/" + order.ID
+	api.Do(t, apitest.Request{Method: "GET", Path: path, Claims: alice}).JSON(t, &order)
+	if order.Status != "confirmed" {
+		t.Fatalf("after StockReserved the order is %s, want confirmed", order.Status)
+	}
+	res = api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice})
+	res.JSON(t, &order)
+	if res.Status != http.StatusOK || order.Status != "cancelled" {
+		t.Errorf("cancel a confirmed order: %d %s", res.Status, res.Body)
+	}
+	if res := api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice}); res.Status != http.StatusConflict {
+		t.Errorf("cancel a cancelled order: %d, want 409", res.Status)
 	}
 }
 

@@ -28,15 +28,12 @@ func (throttledStore) Cart(context.Context, string) (domain.Cart, error) {
 	return domain.Cart{}, fmt.Errorf("get cart: %w", throttled{})
 }
 
-// downCatalog is a catalog that cannot be reached.
-type downCatalog struct{}
-
-func (downCatalog) Product(context.Context, string) (domain.Product, error) {
-	return domain.Product{}, fmt.Errorf("%w: connection refused", domain.ErrCatalogUnavailable)
+func (throttledStore) Products(context.Context, []string) (map[string]domain.Product, error) {
+	return nil, fmt.Errorf("get products: %w", throttled{})
 }
 
-// TestUnavailable: a throttled table and an unreachable catalog are 503
-// problems with Retry-After, as openapi.yaml documents them.
+// TestUnavailable: a throttled table is a 503 problem with Retry-After, as
+// openapi.yaml documents it, for the cart and for the products projection.
 func TestUnavailable(t *testing.T) {
 	logger := slog.New(slog.DiscardHandler)
 	for _, tt := range []struct {
@@ -44,9 +41,9 @@ func TestUnavailable(t *testing.T) {
 		svc  *domain.Service
 		req  apitest.Request
 	}{
-		{"throttled table", domain.NewService(throttledStore{memory.NewStore()}, downCatalog{}),
+		{"throttled table", domain.NewService(throttledStore{memory.NewStore()}),
 			apitest.Request{Method: http.MethodGet, Path: "/v1/cart", Claims: apitest.Customer}},
-		{"catalog down", domain.NewService(memory.NewStore(), downCatalog{}),
+		{"throttled products", domain.NewService(throttledStore{memory.NewStore()}),
 			apitest.Request{Method: http.MethodPut, Path: "/v1/cart/items/mug", Claims: apitest.Customer,
 				Header: map[string]string{"Content-Type": "application/json"}, Body: `{"quantity":1}`}},
 	} {

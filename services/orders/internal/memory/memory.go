@@ -1,5 +1,6 @@
-// Package memory is an in-memory orders.Store with the semantics of the
-// DynamoDB store, for handler tests and the contract suite.
+// Package memory is an in-memory orders.Store, and outbox.Store, with the
+// semantics of the DynamoDB store, for handler tests and the contract
+// suite.
 package memory
 
 import (
@@ -11,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/optimistic"
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/orders/internal/orders"
 )
 
@@ -21,6 +24,10 @@ type Store struct {
 	carts  map[string]orders.Cart
 	orders map[string][]orders.Order // by customer, oldest first
 	keys   map[claimKey]record
+
+	products  map[string]orders.Product
+	processed map[string]time.Time // event ID -> when its record expires
+	outbox    map[string]event.Envelope
 }
 
 type claimKey struct{ customer, key string }
@@ -35,11 +42,15 @@ type record struct {
 	expiresAt   time.Time
 }
 
-var _ orders.Store = (*Store)(nil)
+var (
+	_ orders.Store = (*Store)(nil)
+	_ outbox.Store = (*Store)(nil)
+)
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
-	return &Store{carts: map[string]orders.Cart{}, orders: map[string][]orders.Order{}, keys: map[claimKey]record{}}
+	return &Store{carts: map[string]orders.Cart{}, orders: map[string][]orders.Order{}, keys: map[claimKey]record{},
+		products: map[string]orders.Product{}, processed: map[string]time.Time{}, outbox: map[string]event.Envelope{}}
 }
 
 func (s *Store) Cart(_ context.Context, customerID string) (orders.Cart, error) {
@@ -116,6 +127,11 @@ func (s *Store) PlaceOrder(_ context.Context, p orders.Placement) error {
 	if _, err := s.order(o.CustomerID, o.ID); err == nil {
 		return orders.ErrConflict
 	}
+	for _, e := range p.Events {
+		if _, ok := s.outbox[e.ID]; ok {
+			return orders.ErrConflict
+		}
+	}
 	r.completed, r.token, r.lockedUntil = true, "", time.Time{}
 	r.response = orders.Response{Status: p.Response.Status, Body: bytes.Clone(p.Response.Body)}
 	s.keys[k] = r
@@ -123,7 +139,14 @@ func (s *Store) PlaceOrder(_ context.Context, p orders.Placement) error {
 	s.orders[o.CustomerID] = append(s.orders[o.CustomerID], o)
 	slices.SortFunc(s.orders[o.CustomerID], func(a, b orders.Order) int { return cmp.Compare(a.ID, b.ID) })
 	s.carts[o.CustomerID] = orders.Cart{CustomerID: o.CustomerID, Version: p.CartVersion + 1, UpdatedAt: o.PlacedAt}
+	s.addEvents(p.Events)
 	return nil
+}
+
+func (s *Store) addEvents(events []event.Envelope) {
+	for _, e := range events {
+		s.outbox[e.ID] = e
+	}
 }
 
 func (s *Store) Order(_ context.Context, customerID, id string) (orders.Order, error) {
@@ -162,22 +185,89 @@ func (s *Store) Orders(_ context.Context, q orders.Query) (orders.Page, error) {
 	return page, nil
 }
 
-func (s *Store) UpdateOrder(_ context.Context, customerID, id string, update func(*orders.Order) error) (orders.Order, error) {
+func (s *Store) UpdateOrder(_ context.Context, u orders.OrderUpdate) (orders.Order, []event.Envelope, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, err := s.order(customerID, id)
+	o, err := s.order(u.CustomerID, u.ID)
 	if err != nil {
-		return orders.Order{}, err
+		return orders.Order{}, nil, err
 	}
 	version := o.Version
-	if err := update(&o); err != nil {
-		return orders.Order{}, err
+	events, err := u.Update(&o)
+	if err != nil {
+		return orders.Order{}, nil, err
 	}
-	if err := optimistic.NextVersion(version, o.Version); err != nil {
-		return orders.Order{}, fmt.Errorf("order %s: %w", id, err)
+	if u.Event != nil && s.seen(u.Event.EventID, u.Event.At) {
+		return orders.Order{}, nil, orders.ErrAlreadyProcessed
 	}
-	list := s.orders[customerID]
-	i, _ := slices.BinarySearchFunc(list, id, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })
-	list[i].Status, list[i].UpdatedAt, list[i].Version = o.Status, o.UpdatedAt, o.Version
-	return s.order(customerID, id)
+	if o.Version != version {
+		if err := optimistic.NextVersion(version, o.Version); err != nil {
+			return orders.Order{}, nil, fmt.Errorf("order %s: %w", u.ID, err)
+		}
+		list := s.orders[u.CustomerID]
+		i, _ := slices.BinarySearchFunc(list, u.ID, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })
+		list[i].Status, list[i].UpdatedAt, list[i].Version = o.Status, o.UpdatedAt, o.Version
+	} else if len(events) > 0 {
+		return orders.Order{}, nil, fmt.Errorf("order %s: events without a change", u.ID)
+	}
+	s.addEvents(events)
+	if u.Event != nil {
+		s.processed[u.Event.EventID] = u.Event.ExpiresAt()
+	}
+	o, err = s.order(u.CustomerID, u.ID)
+	return o, slices.Clone(events), err
+}
+
+// seen reports whether the event with the given ID was processed and its
+// record has not expired at now.
+func (s *Store) seen(id string, now time.Time) bool {
+	expires, ok := s.processed[id]
+	return ok && expires.After(now)
+}
+
+func (s *Store) Products(_ context.Context, ids []string) (map[string]orders.Product, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]orders.Product, len(ids))
+	for _, id := range ids {
+		if p, ok := s.products[id]; ok {
+			out[id] = p
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) SaveProduct(_ context.Context, e orders.Processed, p orders.Product) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.products[p.ID]; (ok && old.Version >= p.Version) || s.seen(e.EventID, e.At) {
+		return false, nil
+	}
+	s.products[p.ID] = p
+	s.processed[e.EventID] = e.ExpiresAt()
+	return true, nil
+}
+
+// Pending returns the outbox's events made before before, oldest first
+// (by ID: event IDs are UUIDv7s, which sort by the time they were made).
+func (s *Store) Pending(_ context.Context, before time.Time, limit int) ([]event.Envelope, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []event.Envelope
+	for _, e := range s.outbox {
+		if e.Time.Before(before) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b event.Envelope) int { return cmp.Compare(a.ID, b.ID) })
+	return out[:min(len(out), limit)], nil
+}
+
+func (s *Store) Remove(_ context.Context, ids []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		delete(s.outbox, id)
+	}
+	return nil
 }

@@ -4,10 +4,9 @@ import (
 	"testing"
 
 	"example.com/quartet/services/orders/internal/memory"
-	"example.com/quartet/services/orders/internal/orders"
 	"example.com/quartet/services/orders/internal/orderstest"
 )
 
 func TestStore(t *testing.T) {
-	orderstest.Run(t, func(*testing.T) orders.Store { return memory.NewStore() })
+	orderstest.Run(t, func(*testing.T) orderstest.Store { return memory.NewStore() })
 }

@@ -9,8 +9,15 @@ import (
 // Status is where an order is in its life.
 type Status string
 
-// An order is placed pending; it is then confirmed (once stock is reserved)
-// or cancelled.
+// The order saga's states. An order is placed pending; catalog then
+// reserves its stock (StockReserved: confirmed) or rejects it
+// (StockRejected: cancelled). Its customer may cancel it while it is
+// pending or confirmed. Cancelled is terminal:
+//
+//	pending   -> confirmed  by StockReserved
+//	pending   -> cancelled  by StockRejected or the customer
+//	confirmed -> cancelled  by the customer (catalog then releases the stock)
+//	cancelled -> (none)
 const (
 	StatusPending   Status = "pending"
 	StatusConfirmed Status = "confirmed"
@@ -69,13 +76,37 @@ func (o Order) Summary() Summary {
 	return Summary{ID: o.ID, Total: o.Total, Items: n, Status: o.Status, PlacedAt: o.PlacedAt, UpdatedAt: o.UpdatedAt}
 }
 
-// Cancel cancels a pending order. It returns ErrNotPending otherwise.
+// CancelReason says why an order was cancelled.
+type CancelReason string
+
+// Reasons of a cancellation.
+const (
+	CancelledByCustomer CancelReason = "customer"
+	CancelledNoStock    CancelReason = "stock_rejected"
+)
+
+// Cancel cancels a pending or confirmed order. It returns
+// ErrNotCancellable for an order already cancelled.
 func (o *Order) Cancel(now time.Time) error {
+	if o.Status != StatusPending && o.Status != StatusConfirmed {
+		return fmt.Errorf("%w: the order is %s", ErrNotCancellable, o.Status)
+	}
+	o.change(StatusCancelled, now)
+	return nil
+}
+
+// Confirm confirms a pending order, once its stock is reserved. It returns
+// ErrNotPending otherwise.
+func (o *Order) Confirm(now time.Time) error {
 	if o.Status != StatusPending {
 		return fmt.Errorf("%w: the order is %s", ErrNotPending, o.Status)
 	}
-	o.Status = StatusCancelled
+	o.change(StatusConfirmed, now)
+	return nil
+}
+
+func (o *Order) change(s Status, now time.Time) {
+	o.Status = s
 	o.UpdatedAt = now
 	o.Version++
-	return nil
 }

@@ -151,8 +151,8 @@ func TestOrderCancel(t *testing.T) {
 		want   error // nil when the order is cancelled
 	}{
 		{"pending", orders.StatusPending, nil},
-		{"already cancelled", orders.StatusCancelled, orders.ErrNotPending},
-		{"confirmed", orders.StatusConfirmed, orders.ErrNotPending},
+		{"confirmed", orders.StatusConfirmed, nil},
+		{"already cancelled", orders.StatusCancelled, orders.ErrNotCancellable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,11 +176,36 @@ func TestOrderCancelTwice(t *testing.T) {
 	if err := o.Cancel(now.Add(time.Minute)); err != nil {
 		t.Fatalf("first Cancel: %v", err)
 	}
-	if err := o.Cancel(now.Add(time.Hour)); !errors.Is(err, orders.ErrNotPending) {
-		t.Errorf("second Cancel: got %v, want %v", err, orders.ErrNotPending)
+	if err := o.Cancel(now.Add(time.Hour)); !errors.Is(err, orders.ErrNotCancellable) {
+		t.Errorf("second Cancel: got %v, want %v", err, orders.ErrNotCancellable)
 	}
 	if o.Version != 2 || !o.UpdatedAt.Equal(now.Add(time.Minute)) || o.PlacedAt != now {
 		t.Errorf("after two cancels: version %d, updated %v, placed %v; want 2, %v, %v",
 			o.Version, o.UpdatedAt, o.PlacedAt, now.Add(time.Minute), now)
+	}
+}
+
+func TestOrderConfirm(t *testing.T) {
+	later := now.Add(time.Hour)
+	for _, tt := range []struct {
+		status orders.Status
+		want   error // nil when the order is confirmed
+	}{
+		{orders.StatusPending, nil},
+		{orders.StatusConfirmed, orders.ErrNotPending},
+		{orders.StatusCancelled, orders.ErrNotPending},
+	} {
+		t.Run(string(tt.status), func(t *testing.T) {
+			o := mustOrder(t)
+			o.Status = tt.status
+			want := o
+			if tt.want == nil {
+				want.Status, want.UpdatedAt, want.Version = orders.StatusConfirmed, later, o.Version+1
+			}
+			if err := o.Confirm(later); !errors.Is(err, tt.want) {
+				t.Fatalf("Confirm: got %v, want %v", err, tt.want)
+			}
+			checkOrder(t, o, want)
+		})
 	}
 }

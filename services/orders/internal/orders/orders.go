@@ -1,8 +1,10 @@
 // Package orders is the orders context's domain: a customer's cart, the
-// orders placed from it, and the idempotency records that make placing an
-// order safe to retry. It declares the Store it needs, implemented for
-// DynamoDB and memory in sibling packages, and the ProductLookup through
-// which it reads the catalog's current names and prices.
+// orders placed from it and the saga that confirms or cancels them, the
+// idempotency records that make placing an order safe to retry, and the
+// projection of catalog's products (names, prices, status) that carts and
+// placement price from. It declares the Store it needs, implemented for
+// DynamoDB and memory in sibling packages; the events it produces and
+// consumes are in events.go.
 package orders
 
 import (
@@ -24,9 +26,12 @@ var (
 	ErrCurrencyMismatch   = errors.New("every item of a cart must be priced in the same currency")
 	ErrCartFull           = errors.New("the cart holds the most items it can")
 	ErrEmptyCart          = errors.New("the cart is empty")
-	ErrNotPending         = errors.New("only a pending order can be cancelled")
+	ErrNotCancellable     = errors.New("the order is already cancelled")
+	ErrNotPending         = errors.New("the order is no longer pending")
 	ErrConflict           = errors.New("the data changed concurrently; try again")
-	ErrCatalogUnavailable = errors.New("the catalog is unavailable")
+	// ErrAlreadyProcessed is returned by a store asked to record the effect
+	// of an event it recorded before: the duplicate changes nothing.
+	ErrAlreadyProcessed = errors.New("the event was already processed")
 )
 
 // Limits of a cart.

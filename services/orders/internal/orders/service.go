@@ -5,24 +5,28 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/validation"
 )
 
-// lookupConcurrency bounds the catalog requests made at once while pricing
-// an order.
-const lookupConcurrency = 8
-
 // Service carries out the orders context's use cases.
 type Service struct {
-	store   Store
-	catalog ProductLookup
-	now     func() time.Time
-	lease   time.Duration // of idempotency claims
+	store Store
+	relay Relay
+	now   func() time.Time
+	lease time.Duration // of idempotency claims
+}
+
+// Relay publishes events right after the change that wrote them to the
+// outbox is committed (outbox.Relay does). It never fails: what it cannot
+// publish stays in the outbox, for the sweep.
+type Relay interface {
+	After(ctx context.Context, events ...event.Envelope)
 }
 
 // Option configures a Service.
@@ -39,9 +43,15 @@ func WithClaimLease(d time.Duration) Option {
 	}
 }
 
-// NewService returns a Service on store that reads products from catalog.
-func NewService(store Store, catalog ProductLookup, opts ...Option) *Service {
-	s := &Service{store: store, catalog: catalog, lease: DefaultClaimLease,
+// WithRelay makes the service publish the events of every change it
+// commits through r. Without it, events stay in the outbox for a sweep.
+func WithRelay(r Relay) Option {
+	return func(s *Service) { s.relay = r }
+}
+
+// NewService returns a Service on store.
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{store: store, lease: DefaultClaimLease,
 		now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 	for _, o := range opts {
 		o(s)
@@ -62,9 +72,9 @@ func (s *Service) Cart(ctx context.Context, customerID string) (Cart, error) {
 }
 
 // SetCartItem puts quantity of a product in the customer's cart, with the
-// product's current name and price from the catalog. It returns
-// ErrUnknownProduct or ErrProductUnavailable when the catalog does not sell
-// it.
+// product's current name and price from the products projection. It
+// returns ErrUnknownProduct when the projection has no such product and
+// ErrProductUnavailable when it is archived.
 func (s *Service) SetCartItem(ctx context.Context, customerID, productID string, quantity int) (Cart, error) {
 	if !ValidProductID(productID) {
 		return Cart{}, fmt.Errorf("%w: %q", ErrUnknownProduct, productID)
@@ -72,7 +82,7 @@ func (s *Service) SetCartItem(ctx context.Context, customerID, productID string,
 	if quantity < 1 || quantity > MaxQuantity {
 		return Cart{}, validation.Field("quantity", fmt.Sprintf("must be between 1 and %d", MaxQuantity))
 	}
-	p, err := s.catalog.Product(ctx, productID)
+	p, err := s.product(ctx, productID)
 	if err != nil {
 		return Cart{}, err
 	}
@@ -125,15 +135,17 @@ type PlaceOrder struct {
 }
 
 // PlaceOrder places an order from the customer's cart, at most once per
-// idempotency key. The cart's products are priced again from the catalog,
-// and respond renders the placed order as the response stored with the key.
+// idempotency key. The cart's products are priced again from the products
+// projection, and respond renders the placed order as the response stored with the key.
 //
 // It returns that response and false for a new order, or the response of
 // the earlier request with the same key and body and true. It returns
 // ErrKeyReused when the key was used with another body, ErrKeyInProgress
 // while another request with it is running, ErrEmptyCart, and
-// ErrUnknownProduct or ErrProductUnavailable when the catalog no longer
-// sells a product of the cart. After any error the key may be used again.
+// ErrUnknownProduct or ErrProductUnavailable when a product of the cart is
+// unknown or archived. After any error the key may be used again. The
+// order's OrderPlaced event is written with it and published before
+// PlaceOrder returns (or left in the outbox for the sweep).
 func (s *Service) PlaceOrder(ctx context.Context, req PlaceOrder, respond func(Order) (Response, error)) (res Response, replayed bool, err error) {
 	if !ValidIdempotencyKey(req.IdempotencyKey) {
 		return Response{}, false, validation.Field("Idempotency-Key", "must be 1 to 128 visible ASCII characters")
@@ -179,33 +191,64 @@ func (s *Service) PlaceOrder(ctx context.Context, req PlaceOrder, respond func(O
 	if res, err = respond(order); err != nil {
 		return Response{}, false, err
 	}
-	err = s.store.PlaceOrder(ctx, Placement{Order: order, CartVersion: cart.Version, Claim: claim, Response: res})
+	placed, err := orderPlaced(ctx, order)
 	if err != nil {
 		return Response{}, false, err
 	}
+	err = s.store.PlaceOrder(ctx, Placement{Order: order, CartVersion: cart.Version, Claim: claim, Response: res,
+		Events: []event.Envelope{placed}})
+	if err != nil {
+		return Response{}, false, err
+	}
+	s.publish(ctx, placed)
 	return res, false, nil
 }
 
-// price returns lines with the catalog's current names and prices. It
-// fails when the catalog no longer sells one of the products.
-func (s *Service) price(ctx context.Context, lines []Line) ([]Line, error) {
-	priced := make([]Line, len(lines))
-	errs := make([]error, len(lines))
-	sem := make(chan struct{}, lookupConcurrency)
-	var wg sync.WaitGroup
-	for i, l := range lines {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			p, err := s.catalog.Product(ctx, l.ProductID)
-			if err == nil && !p.Active {
-				err = fmt.Errorf("%w: %s", ErrProductUnavailable, l.ProductID)
-			}
-			priced[i] = Line{ProductID: l.ProductID, Name: p.Name, UnitPrice: p.Price, Quantity: l.Quantity}
-			errs[i] = err
-		})
+// publish hands events just committed to the relay, if there is one.
+func (s *Service) publish(ctx context.Context, events ...event.Envelope) {
+	if s.relay != nil && len(events) > 0 {
+		s.relay.After(ctx, events...)
 	}
-	wg.Wait()
+}
+
+// product returns the projection's product id, or ErrUnknownProduct.
+func (s *Service) product(ctx context.Context, id string) (Product, error) {
+	ps, err := s.store.Products(ctx, []string{id})
+	if err != nil {
+		return Product{}, err
+	}
+	p, ok := ps[id]
+	if !ok {
+		return Product{}, fmt.Errorf("%w: %s", ErrUnknownProduct, id)
+	}
+	return p, nil
+}
+
+// price returns lines with the projection's current names and prices. It
+// fails when a product is unknown or archived.
+func (s *Service) price(ctx context.Context, lines []Line) ([]Line, error) {
+	ids := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if !slices.Contains(ids, l.ProductID) {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	products, err := s.store.Products(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	priced := make([]Line, len(lines))
+	var errs []error
+	for i, l := range lines {
+		p, ok := products[l.ProductID]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("%w: %s", ErrUnknownProduct, l.ProductID))
+		case !p.Active:
+			errs = append(errs, fmt.Errorf("%w: %s", ErrProductUnavailable, l.ProductID))
+		}
+		priced[i] = Line{ProductID: l.ProductID, Name: p.Name, UnitPrice: p.Price, Quantity: l.Quantity}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -245,13 +288,96 @@ func (s *Service) Orders(ctx context.Context, q Query) (Page, error) {
 	return s.store.Orders(ctx, q)
 }
 
-// CancelOrder cancels the customer's order if it is still pending. It
-// returns ErrNotPending otherwise.
+// CancelOrder cancels the customer's order, pending or confirmed, and
+// announces it (OrderCancelled; catalog releases the stock of a confirmed
+// order). It returns ErrNotCancellable for an order already cancelled.
 func (s *Service) CancelOrder(ctx context.Context, customerID, id string) (Order, error) {
 	if !validOrderID(id) {
 		return Order{}, ErrNotFound
 	}
-	return s.store.UpdateOrder(ctx, customerID, id, func(o *Order) error { return o.Cancel(s.now()) })
+	o, events, err := s.store.UpdateOrder(ctx, OrderUpdate{CustomerID: customerID, ID: id,
+		Update: func(o *Order) ([]event.Envelope, error) { return s.cancel(ctx, o, CancelledByCustomer) }})
+	if err != nil {
+		return Order{}, err
+	}
+	s.publish(ctx, events...)
+	return o, nil
+}
+
+// cancel cancels o for reason and returns its OrderCancelled event.
+func (s *Service) cancel(ctx context.Context, o *Order, reason CancelReason) ([]event.Envelope, error) {
+	previous := o.Status
+	if err := o.Cancel(s.now()); err != nil {
+		return nil, err
+	}
+	e, err := orderCancelled(ctx, *o, previous, reason)
+	if err != nil {
+		return nil, err
+	}
+	return []event.Envelope{e}, nil
+}
+
+// HandleEvent is the consumer of the events orders consumes (Consumes):
+// product snapshots update the products projection; StockReserved confirms
+// a pending order and StockRejected cancels it, each announced. Every
+// effect is stored with the event's ID, atomically, so that a duplicate
+// changes nothing. It returns nil when the event is processed or has
+// nothing to do (a stale snapshot, a duplicate, an unknown order, an order
+// no longer pending, a type it does not consume), and an error when trying
+// again may succeed, or the event is malformed (it then ends in the dead
+// letters).
+func (s *Service) HandleEvent(ctx context.Context, e event.Envelope) error {
+	processed := Processed{EventID: e.ID, At: s.now()}
+	switch e.Type {
+	case TypeProductCreated, TypeProductChanged, TypeProductArchived:
+		p, err := parseProduct(e)
+		if err != nil {
+			return err
+		}
+		if _, err := s.store.SaveProduct(ctx, processed, p); err != nil {
+			return fmt.Errorf("%s %s: %w", e.Type, e.ID, err)
+		}
+		return nil
+	case TypeStockReserved:
+		return s.react(ctx, e, processed, func(o *Order) ([]event.Envelope, error) {
+			if o.Status != StatusPending {
+				return nil, nil // too late: the customer cancelled it
+			}
+			if err := o.Confirm(s.now()); err != nil {
+				return nil, err
+			}
+			c, err := orderConfirmed(ctx, *o)
+			if err != nil {
+				return nil, err
+			}
+			return []event.Envelope{c}, nil
+		})
+	case TypeStockRejected:
+		return s.react(ctx, e, processed, func(o *Order) ([]event.Envelope, error) {
+			if o.Status != StatusPending {
+				return nil, nil
+			}
+			return s.cancel(ctx, o, CancelledNoStock)
+		})
+	}
+	return nil
+}
+
+// react applies update to the order e is about, as e's effect.
+func (s *Service) react(ctx context.Context, e event.Envelope, processed Processed, update func(*Order) ([]event.Envelope, error)) error {
+	d, err := parseStock(e)
+	if err != nil {
+		return err
+	}
+	_, events, err := s.store.UpdateOrder(ctx, OrderUpdate{CustomerID: d.CustomerID, ID: d.OrderID, Event: &processed, Update: update})
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrAlreadyProcessed):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s %s: %w", e.Type, e.ID, err)
+	}
+	s.publish(ctx, events...)
+	return nil
 }
 
 // validOrderID reports whether id can be an order ID: a UUID in canonical

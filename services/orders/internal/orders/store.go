@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"example.com/quartet/packages/event"
 )
 
 // Page size bounds for listing orders.
@@ -91,6 +93,40 @@ type Placement struct {
 	CartVersion int // the version of the cart the order was made from
 	Claim       Claim
 	Response    Response
+	Events      []event.Envelope // written to the outbox with the order (OrderPlaced)
+}
+
+// ProcessedRetention is how long a store remembers the ID of an event it
+// processed: longer than any copy of the event can still arrive (SQS keeps
+// a message, dead letters included, for at most 14 days).
+const ProcessedRetention = 14 * 24 * time.Hour
+
+// Processed names an event whose effect a store records, so that a
+// duplicate of it changes nothing.
+type Processed struct {
+	EventID string
+	At      time.Time // when it was processed; the record expires ProcessedRetention later
+}
+
+// ExpiresAt is when the record of the event may be forgotten.
+func (p Processed) ExpiresAt() time.Time { return p.At.Add(ProcessedRetention) }
+
+// OrderUpdate is a change of one order: by its customer's request, or as the
+// effect of an event.
+type OrderUpdate struct {
+	CustomerID string
+	ID         string
+	// Event, when set, is the event this change is the effect of: the store
+	// records it with the change, atomically, and returns
+	// ErrAlreadyProcessed (saving nothing) when it recorded it before.
+	Event *Processed
+	// Update changes the order and returns the events that announce the
+	// change, written to the outbox with it. It may leave the order as it
+	// is (same Version) and return no events: then nothing but Event, if
+	// set, is saved. Otherwise it must bump Version once. An error is
+	// returned as is and nothing is saved. It may be called more than once
+	// (after a concurrent change).
+	Update func(*Order) ([]event.Envelope, error)
 }
 
 // Query selects a page of a customer's orders, newest first.
@@ -138,7 +174,8 @@ type Store interface {
 	ReleaseKey(ctx context.Context, c Claim) error
 
 	// PlaceOrder saves p.Order with its lines, completes p.Claim with
-	// p.Response and empties the cart, all or nothing. It returns
+	// p.Response, empties the cart and writes p.Events to the outbox, all
+	// or nothing. It returns
 	// ErrConflict when the cart is no longer at p.CartVersion and
 	// ErrClaimLost when p.Claim is no longer held.
 	PlaceOrder(ctx context.Context, p Placement) error
@@ -150,27 +187,33 @@ type Store interface {
 	// Orders returns one page of the customer's orders, newest first.
 	Orders(ctx context.Context, q Query) (Page, error)
 
-	// UpdateOrder reads the customer's order, calls update on it and saves
-	// its Status, UpdatedAt and Version if no concurrent change was saved
-	// in between, else returns ErrConflict. update must bump Version once
-	// or return an error, which is returned as is. It returns ErrNotFound
-	// when the customer has no such order.
-	UpdateOrder(ctx context.Context, customerID, id string, update func(*Order) error) (Order, error)
+	// UpdateOrder reads the customer's order, calls u.Update on it and
+	// saves its Status, UpdatedAt and Version, the events u.Update returned
+	// (to the outbox) and u.Event, all or nothing, if no concurrent change
+	// of the order was saved in between; else it reads and updates again.
+	// It returns the order and events saved. It returns ErrNotFound when the
+	// customer has no such order, ErrAlreadyProcessed when u.Event was
+	// processed before, and ErrConflict when other writers kept winning.
+	UpdateOrder(ctx context.Context, u OrderUpdate) (Order, []event.Envelope, error)
+
+	// Products returns the projection's products with the given IDs
+	// (each at most once); an ID it has no product for is absent from the
+	// map.
+	Products(ctx context.Context, ids []string) (map[string]Product, error)
+
+	// SaveProduct stores p in the projection as the effect of event e,
+	// unless the projection holds p.ID at p.Version or later, or e was
+	// processed before: then it changes nothing. It reports whether it
+	// stored p.
+	SaveProduct(ctx context.Context, e Processed, p Product) (bool, error)
 }
 
-// Product is what the orders context needs to know of a catalog product.
+// Product is what the orders context knows of a catalog product, from
+// catalog's events.
 type Product struct {
-	ID     string
-	Name   string
-	Price  Money
-	Active bool // false once the product is archived
-}
-
-// ProductLookup reads products from the catalog.
-type ProductLookup interface {
-	// Product returns the product's current name, price and status. It
-	// returns ErrUnknownProduct when the catalog has no such product and
-	// an error matching ErrCatalogUnavailable when the catalog cannot
-	// answer.
-	Product(ctx context.Context, id string) (Product, error)
+	ID      string
+	Name    string
+	Price   Money
+	Active  bool // false once the product is archived
+	Version int  // catalog's version of the product; a higher one replaces it
 }

@@ -1,15 +1,15 @@
-// Package orderstest is the contract suite for orders.Store: every adapter
-// runs the same tests, so the memory store used by handler tests behaves
-// like the DynamoDB store used in production.
+// Package orderstest is the contract suite for orders.Store and the
+// context's outbox.Store: every adapter runs the same tests, so the memory
+// store used by handler tests behaves like the DynamoDB store used in
+// production.
 //
 //	func TestStore(t *testing.T) {
-//		orderstest.Run(t, func(t *testing.T) orders.Store { return memory.NewStore() })
+//		orderstest.Run(t, func(t *testing.T) orderstest.Store { return memory.NewStore() })
 //	}
 package orderstest
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,8 +21,17 @@ import (
 	"testing"
 	"time"
 
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/orders/internal/orders"
 )
+
+// Store is what an adapter implements: the domain's store and the outbox
+// the relay reads.
+type Store interface {
+	orders.Store
+	outbox.Store
+}
 
 // Sizes of the concurrency tests.
 const (
@@ -53,10 +62,10 @@ var now = time.Date(2025, 3, 14, 15, 9, 26, 535000000, time.UTC)
 
 // Run runs the contract suite. newStore returns an empty store for one
 // subtest; the subtests run in parallel, each on a store of its own.
-func Run(t *testing.T, newStore func(t *testing.T) orders.Store) {
+func Run(t *testing.T, newStore func(t *testing.T) Store) {
 	tests := []struct {
 		name string
-		test func(*testing.T, orders.Store)
+		test func(*testing.T, Store)
 	}{
 		{"EmptyCart", testEmptyCart},
 		{"UpdateCart", testUpdateCart},
@@ -73,6 +82,18 @@ func Run(t *testing.T, newStore func(t *testing.T) orders.Store) {
 		{"UpdateOrder", testUpdateOrder},
 		{"ConcurrentCartUpdates", testConcurrentCartUpdates},
 		{"ConcurrentPlacementsWithOneKey", testConcurrentPlacements},
+		{"OutboxWithPlacement", testOutboxWithPlacement},
+		{"NoOutboxWithoutChange", testNoOutboxWithoutChange},
+		{"OutboxPendingAndRemove", testOutboxPendingAndRemove},
+		{"UpdateOrderRecordsEvent", testUpdateOrderRecordsEvent},
+		{"ProductProjection", testProductProjection},
+		{"ProductsManyAtOnce", testProductsManyAtOnce},
+		{"CartAndPlacementUseProjection", testCartAndPlacementUseProjection},
+		{"Saga", testSaga},
+		{"SagaLateAndDuplicateEvents", testSagaLateAndDuplicateEvents},
+		{"CancelConfirmed", testCancelConfirmed},
+		{"ConsumerHandlesEveryExample", testConsumerExamples},
+		{"StockReservedRacesCancel", testStockReservedRacesCancel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,7 +103,7 @@ func Run(t *testing.T, newStore func(t *testing.T) orders.Store) {
 	}
 }
 
-func testEmptyCart(t *testing.T, s orders.Store) {
+func testEmptyCart(t *testing.T, s Store) {
 	c, err := s.Cart(t.Context(), "alice")
 	if err != nil {
 		t.Fatalf("Cart: %v", err)
@@ -92,7 +113,7 @@ func testEmptyCart(t *testing.T, s orders.Store) {
 	}
 }
 
-func testUpdateCart(t *testing.T, s orders.Store) {
+func testUpdateCart(t *testing.T, s Store) {
 	ctx := t.Context()
 	mustSetItem(t, s, "alice", product(1), 2)
 	mustSetItem(t, s, "alice", product(2), 1)
@@ -115,7 +136,7 @@ func testUpdateCart(t *testing.T, s orders.Store) {
 	checkCart(t, got, 4, []orders.Line{line(2, 1)})
 }
 
-func testUpdateCartError(t *testing.T, s orders.Store) {
+func testUpdateCartError(t *testing.T, s Store) {
 	mustSetItem(t, s, "alice", product(1), 2)
 	errStop := errors.New("stop")
 	_, err := s.UpdateCart(t.Context(), "alice", func(c *orders.Cart) error {
@@ -132,7 +153,7 @@ func testUpdateCartError(t *testing.T, s orders.Store) {
 	checkCart(t, c, 1, []orders.Line{line(1, 2)})
 }
 
-func testCartsArePerCustomer(t *testing.T, s orders.Store) {
+func testCartsArePerCustomer(t *testing.T, s Store) {
 	mustSetItem(t, s, "alice", product(1), 2)
 	mustSetItem(t, s, "bob", product(2), 3)
 	for customer, want := range map[string][]orders.Line{"alice": {line(1, 2)}, "bob": {line(2, 3)}} {
@@ -144,7 +165,7 @@ func testCartsArePerCustomer(t *testing.T, s orders.Store) {
 	}
 }
 
-func testClaimKey(t *testing.T, s orders.Store) {
+func testClaimKey(t *testing.T, s Store) {
 	ctx := t.Context()
 	first := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, first)
@@ -183,7 +204,7 @@ func testClaimKey(t *testing.T, s orders.Store) {
 	mustClaim(t, s, claim(t, "alice", "key-1", "hash-c", "token-6", now))
 }
 
-func testClaimTakeover(t *testing.T, s orders.Store) {
+func testClaimTakeover(t *testing.T, s Store) {
 	const lease = 12 * time.Second
 	first := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	first.Lease = lease
@@ -251,7 +272,7 @@ func testClaimTakeover(t *testing.T, s orders.Store) {
 	}
 }
 
-func testClaimExpiredKey(t *testing.T, s orders.Store) {
+func testClaimExpiredKey(t *testing.T, s Store) {
 	c := claim(t, "alice", "key-1", "hash-a", "token-1", now)
 	mustClaim(t, s, c)
 	cart := mustSetItem(t, s, "alice", product(1), 1)
@@ -260,7 +281,7 @@ func testClaimExpiredKey(t *testing.T, s orders.Store) {
 	mustClaim(t, s, later)
 }
 
-func testPlaceOrder(t *testing.T, s orders.Store) {
+func testPlaceOrder(t *testing.T, s Store) {
 	ctx := t.Context()
 	mustSetItem(t, s, "alice", product(1), 2)
 	cart := mustSetItem(t, s, "alice", product(2), 1)
@@ -291,7 +312,7 @@ func testPlaceOrder(t *testing.T, s orders.Store) {
 	}
 }
 
-func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
+func testPlaceOrderCartChanged(t *testing.T, s Store) {
 	ctx := t.Context()
 	cart := mustSetItem(t, s, "alice", product(1), 2)
 	c := claim(t, "alice", "key-1", "hash-a", "token-1", now)
@@ -313,7 +334,7 @@ func testPlaceOrderCartChanged(t *testing.T, s orders.Store) {
 	checkCart(t, after, cart.Version+1, []orders.Line{line(1, 2), line(2, 1)})
 }
 
-func testPlaceOrderClaimLost(t *testing.T, s orders.Store) {
+func testPlaceOrderClaimLost(t *testing.T, s Store) {
 	cart := mustSetItem(t, s, "alice", product(1), 2)
 	p := placement(t, "alice", 1, cart.Version, claim(t, "alice", "key-1", "hash-a", "token-1", now)) // never claimed
 	if err := s.PlaceOrder(t.Context(), p); !errors.Is(err, orders.ErrClaimLost) {
@@ -327,7 +348,7 @@ func testPlaceOrderClaimLost(t *testing.T, s orders.Store) {
 	checkCart(t, after, cart.Version, []orders.Line{line(1, 2)})
 }
 
-func testOrderNotFound(t *testing.T, s orders.Store) {
+func testOrderNotFound(t *testing.T, s Store) {
 	p := mustPlaceNew(t, s, "alice", 1)
 	checkNoOrder(t, s, "bob", p.Order.ID)
 	checkNoOrder(t, s, "alice", orderID(2))
@@ -337,7 +358,7 @@ func testOrderNotFound(t *testing.T, s orders.Store) {
 	}
 }
 
-func testPagination(t *testing.T, s orders.Store) {
+func testPagination(t *testing.T, s Store) {
 	ctx := t.Context()
 	var want []string // newest first
 	for n := range 25 {
@@ -387,11 +408,18 @@ func testPagination(t *testing.T, s orders.Store) {
 	}
 }
 
-func testUpdateOrder(t *testing.T, s orders.Store) {
+// cancelAt is an update that cancels an order at the given time, with no
+// event.
+func cancelAt(customer, id string, at time.Time) orders.OrderUpdate {
+	return orders.OrderUpdate{CustomerID: customer, ID: id,
+		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Cancel(at) }}
+}
+
+func testUpdateOrder(t *testing.T, s Store) {
 	ctx := t.Context()
 	p := mustPlaceNew(t, s, "alice", 1)
 	later := now.Add(time.Minute)
-	got, err := s.UpdateOrder(ctx, "alice", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
+	got, _, err := s.UpdateOrder(ctx, cancelAt("alice", p.Order.ID, later))
 	if err != nil {
 		t.Fatalf("UpdateOrder: %v", err)
 	}
@@ -404,17 +432,17 @@ func testUpdateOrder(t *testing.T, s orders.Store) {
 	}
 	checkOrder(t, read, want)
 
-	_, err = s.UpdateOrder(ctx, "alice", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
-	if !errors.Is(err, orders.ErrNotPending) {
-		t.Errorf("cancelling twice = %v, want %v", err, orders.ErrNotPending)
+	_, _, err = s.UpdateOrder(ctx, cancelAt("alice", p.Order.ID, later))
+	if !errors.Is(err, orders.ErrNotCancellable) {
+		t.Errorf("cancelling twice = %v, want %v", err, orders.ErrNotCancellable)
 	}
-	_, err = s.UpdateOrder(ctx, "bob", p.Order.ID, func(o *orders.Order) error { return o.Cancel(later) })
+	_, _, err = s.UpdateOrder(ctx, cancelAt("bob", p.Order.ID, later))
 	if !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("cancelling another customer's order = %v, want %v", err, orders.ErrNotFound)
 	}
 }
 
-func testConcurrentCartUpdates(t *testing.T, s orders.Store) {
+func testConcurrentCartUpdates(t *testing.T, s Store) {
 	var wg sync.WaitGroup
 	errs := make([]error, cartWorkers)
 	for i := range cartWorkers {
@@ -447,9 +475,12 @@ func testConcurrentCartUpdates(t *testing.T, s orders.Store) {
 // testConcurrentPlacements places an order through the service 50 times
 // at once with one idempotency key: exactly one order is created, every
 // other request either replays its response or is told the key is in use.
-func testConcurrentPlacements(t *testing.T, s orders.Store) {
+func testConcurrentPlacements(t *testing.T, s Store) {
 	ctx := t.Context()
-	svc := orders.NewService(s, catalog{})
+	svc := orders.NewService(s)
+	for n := 1; n <= 3; n++ {
+		mustProductEvent(t, svc, orders.TypeProductCreated, product(n), 1)
+	}
 	for n := 1; n <= 3; n++ {
 		if _, err := svc.SetCartItem(ctx, "alice", product(n).ID, n); err != nil {
 			t.Fatalf("SetCartItem: %v", err)
@@ -509,17 +540,6 @@ func testConcurrentPlacements(t *testing.T, s orders.Store) {
 	}
 }
 
-// catalog sells product(n) for every n.
-type catalog struct{}
-
-func (catalog) Product(_ context.Context, id string) (orders.Product, error) {
-	var n int
-	if _, err := fmt.Sscanf(id, "product-%d", &n); err != nil {
-		return orders.Product{}, orders.ErrUnknownProduct
-	}
-	return product(n), nil
-}
-
 func product(n int) orders.Product {
 	return orders.Product{
 		ID: fmt.Sprintf("product-%02d", n), Name: fmt.Sprintf("Product %d", n),
@@ -552,7 +572,7 @@ func placement(t *testing.T, customer string, n, cartVersion int, c orders.Claim
 		Response: orders.Response{Status: 201, Body: []byte(`{"id":"` + o.ID + `"}`)}}
 }
 
-func mustSetItem(t *testing.T, s orders.Store, customer string, p orders.Product, quantity int) orders.Cart {
+func mustSetItem(t *testing.T, s Store, customer string, p orders.Product, quantity int) orders.Cart {
 	t.Helper()
 	c, err := s.UpdateCart(t.Context(), customer, func(c *orders.Cart) error { return c.SetItem(p, quantity, now) })
 	if err != nil {
@@ -561,14 +581,14 @@ func mustSetItem(t *testing.T, s orders.Store, customer string, p orders.Product
 	return c
 }
 
-func mustClaim(t *testing.T, s orders.Store, c orders.Claim) {
+func mustClaim(t *testing.T, s Store, c orders.Claim) {
 	t.Helper()
 	if _, replayed, err := s.ClaimKey(t.Context(), c); err != nil || replayed {
 		t.Fatalf("ClaimKey(%+v) = %v, %v; want a new claim", c, replayed, err)
 	}
 }
 
-func mustPlace(t *testing.T, s orders.Store, p orders.Placement) {
+func mustPlace(t *testing.T, s Store, p orders.Placement) {
 	t.Helper()
 	if err := s.PlaceOrder(t.Context(), p); err != nil {
 		t.Fatalf("PlaceOrder: %v", err)
@@ -576,7 +596,7 @@ func mustPlace(t *testing.T, s orders.Store, p orders.Placement) {
 }
 
 // mustPlaceNew places the nth order of customer from a fresh cart.
-func mustPlaceNew(t *testing.T, s orders.Store, customer string, n int) orders.Placement {
+func mustPlaceNew(t *testing.T, s Store, customer string, n int) orders.Placement {
 	t.Helper()
 	cart := mustSetItem(t, s, customer, product(1), 1)
 	c := claim(t, customer, fmt.Sprintf("key-%d", n), "hash", "token", now)
@@ -605,7 +625,7 @@ func checkOrder(t *testing.T, got, want orders.Order) {
 	}
 }
 
-func checkNoOrder(t *testing.T, s orders.Store, customer, id string) {
+func checkNoOrder(t *testing.T, s Store, customer, id string) {
 	t.Helper()
 	if _, err := s.Order(t.Context(), customer, id); !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("Order(%s, %s) = %v, want %v", customer, id, err, orders.ErrNotFound)
