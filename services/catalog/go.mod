@@ -80,7 +80,7 @@ require (
 	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0
-	example.com/quartet/packages/testenv v0.0.0 // indirect
+	example.com/quartet/packages/testenv v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/fergusstrange/embedded-postgres v1.34.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
