@@ -10,17 +10,24 @@ package catalog
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/eventbus"
 	"example.com/quartet/packages/lambdacreds"
+	"example.com/quartet/packages/outbox"
 	domain "example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/httpapi"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -34,6 +41,25 @@ import (
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// consumesJSON lists the event types the catalog consumes,
+// events/consumes.json.
+//
+//go:embed events/consumes.json
+var consumesJSON []byte
+
+// Consumes are the event types the catalog consumes (events/consumes.json):
+// infra/aws builds the catalog's EventBridge rule from them, and the local
+// bus subscribes the catalog to them.
+var Consumes = mustTypes(consumesJSON)
+
+func mustTypes(b []byte) []string {
+	var types []string
+	if err := json.Unmarshal(b, &types); err != nil {
+		panic("catalog: events/consumes.json: " + err.Error()) // embedded: a build defect, caught by every test
+	}
+	return types
+}
 
 // Database engines the catalog runs on.
 const (
@@ -70,16 +96,34 @@ type Config struct {
 	// Credentials sign the IAM tokens: ConfigFromEnv reads them from the
 	// variables Lambda sets for the execution role (AWS_ACCESS_KEY_ID, …).
 	Credentials aws.CredentialsProvider
+
+	// Events is where the catalog publishes its events (the relay after
+	// each change, and the sweeps). Nil means EventBusName's EventBridge
+	// bus, or, when that is empty too, nowhere: the catalog still writes
+	// every event to its outbox, and whoever sweeps it later publishes
+	// them (how the migrate command runs).
+	Events event.Publisher
+	// EventBusName names the stage's EventBridge bus (EVENT_BUS_NAME),
+	// used when Events is nil.
+	EventBusName string
+	// OutboxSweepInterval, when positive, makes New start a loop that
+	// sweeps the outbox at once and then at this interval, until Close
+	// (make dev: 5 s). In Lambda it is zero: the relay function sweeps.
+	OutboxSweepInterval time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment:
 // CATALOG_DB_ENGINE (postgres, the default, or mysql), DATABASE_URL,
-// REQUEST_BUDGET (a duration, budget.Default when unset) and
+// REQUEST_BUDGET (a duration, budget.Default when unset),
 // DATABASE_IAM_AUTH (true to connect with IAM tokens; then AWS_REGION and
 // the execution role's credentials, AWS_ACCESS_KEY_ID and friends, which
-// Lambda sets).
+// Lambda sets), EVENT_BUS_NAME (the EventBridge bus to publish to) and
+// OUTBOX_SWEEP_INTERVAL (a duration; unset: no sweep loop).
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL")}
+	cfg := Config{
+		Engine: getenv("CATALOG_DB_ENGINE"), DatabaseURL: getenv("DATABASE_URL"),
+		EventBusName: getenv("EVENT_BUS_NAME"), Region: getenv("AWS_REGION"),
+	}
 	if cfg.Engine == "" {
 		cfg.Engine = EnginePostgres
 	}
@@ -94,6 +138,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.RequestBudget = d
+	if v := getenv("OUTBOX_SWEEP_INTERVAL"); v != "" {
+		if cfg.OutboxSweepInterval, err = time.ParseDuration(v); err != nil || cfg.OutboxSweepInterval <= 0 {
+			return Config{}, fmt.Errorf("OUTBOX_SWEEP_INTERVAL %q: want a positive duration such as 5s", v)
+		}
+	}
 	if v := getenv("DATABASE_IAM_AUTH"); v != "" {
 		iam, err := strconv.ParseBool(v)
 		if err != nil {
@@ -123,6 +172,9 @@ type App struct {
 	db      database
 	service *domain.Service
 	handler http.Handler
+
+	stop  context.CancelFunc // ends the sweep loop
+	swept sync.WaitGroup     // the sweep loop
 }
 
 // database is the store of one engine and what the App does with its
@@ -135,13 +187,72 @@ type database struct {
 
 // New connects to the database and assembles the context. It does not
 // migrate: that is an explicit step (Migrate), never part of a cold start.
+// With cfg.OutboxSweepInterval it starts the sweep loop, which Close stops.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	bus, err := publisher(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.OutboxSweepInterval > 0 && bus == nil {
+		return nil, errors.New("catalog: an outbox sweep interval needs Config.Events or Config.EventBusName")
+	}
 	db, err := openDatabase(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("catalog database: %w", err)
 	}
-	service := domain.NewService(db.store)
-	return &App{db: db, service: service, handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger))}, nil
+	service := domain.NewService(db.store, domain.WithLogger(logger), domain.WithPublisher(bus))
+	a := &App{
+		db: db, service: service,
+		handler: budget.Handler(cfg.RequestBudget, httpapi.New(service, logger)),
+		stop:    func() {},
+	}
+	if cfg.OutboxSweepInterval > 0 {
+		a.startSweeps(cfg.OutboxSweepInterval, logger)
+	}
+	return a, nil
+}
+
+// publisher returns where the catalog publishes: cfg.Events, else the
+// EventBridge bus cfg.EventBusName, else nil (nowhere).
+func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
+	switch {
+	case cfg.Events != nil:
+		return cfg.Events, nil
+	case cfg.EventBusName == "":
+		return nil, nil
+	}
+	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: cfg.Region})
+	if err != nil {
+		return nil, fmt.Errorf("catalog event bus: %w", err)
+	}
+	return eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName), nil
+}
+
+// startSweeps sweeps the outbox now and then every interval, until Close.
+func (a *App) startSweeps(interval time.Duration, logger *slog.Logger) {
+	ctx, stop := context.WithCancel(context.Background())
+	a.stop = stop
+	a.swept.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			n, err := a.SweepOutbox(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				logger.WarnContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
+			case n > 0:
+				logger.InfoContext(ctx, "outbox sweep published what a crash or an outage left behind", "published", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
 }
 
 // openDatabase opens the store of cfg.Engine. Neither engine contacts the
@@ -196,5 +307,24 @@ func (a *App) Migrate(ctx context.Context) error { return a.db.migrate(ctx) }
 // Seed loads the demo data; running it again adds nothing.
 func (a *App) Seed(ctx context.Context) error { return seed.Run(ctx, a.service, a.db.store) }
 
-// Close releases the database connections.
-func (a *App) Close() { a.db.close() }
+// Subscription is the catalog's consumer, for the bus: it handles the
+// types in Consumes (see the domain's Service.HandleEvent), idempotently.
+func (a *App) Subscription() event.Subscription {
+	return event.Subscription{Consumer: domain.Source, Types: Consumes, Handler: a.service.HandleEvent}
+}
+
+// SweepOutbox publishes the events left in the outbox for longer than
+// outbox.DefaultGrace, and forgets the IDs of events processed more than
+// 14 days ago (domain.ProcessedRetention); it returns how many events it
+// published. The relay function calls it on a schedule; make dev's loop
+// (Config.OutboxSweepInterval) too. It fails without a publisher.
+func (a *App) SweepOutbox(ctx context.Context) (int, error) {
+	return a.service.SweepOutbox(ctx, outbox.DefaultGrace)
+}
+
+// Close stops the sweep loop and releases the database connections.
+func (a *App) Close() {
+	a.stop()
+	a.swept.Wait()
+	a.db.close()
+}

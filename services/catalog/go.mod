@@ -6,7 +6,10 @@ require (
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/archtest v0.0.0
+	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
+	example.com/quartet/packages/event v0.0.0
+	example.com/quartet/packages/eventbus v0.0.0
 	example.com/quartet/packages/httpjson v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
 	example.com/quartet/packages/identity v0.0.0
@@ -14,6 +17,7 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/mysqlx v0.0.0
+	example.com/quartet/packages/outbox v0.0.0
 	example.com/quartet/packages/page v0.0.0
 	example.com/quartet/packages/pgtest v0.0.0
 	example.com/quartet/packages/problem v0.0.0
@@ -23,6 +27,7 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
 	github.com/aws/aws-sdk-go-v2/feature/rds/auth v1.7.12
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
@@ -30,9 +35,19 @@ require (
 
 require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
-	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
+	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dolthub/flatbuffers/v23 v23.3.3-dh.2 // indirect
@@ -65,7 +80,7 @@ require (
 	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0
-	example.com/quartet/packages/testenv v0.0.0 // indirect
+	example.com/quartet/packages/testenv v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	github.com/fergusstrange/embedded-postgres v1.34.0 // indirect
 	github.com/getkin/kin-openapi v0.153.0 // indirect
@@ -116,3 +131,9 @@ replace example.com/quartet/packages/budget => ../../packages/budget
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
 
 replace example.com/quartet/packages/event => ../../packages/event
+
+replace example.com/quartet/packages/outbox => ../../packages/outbox
+
+replace example.com/quartet/packages/eventbus => ../../packages/eventbus
+
+replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	cfg, err := catalog.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	// The relay publishes each change's events before the response; the
+	// relay function sweeps what it could not.
+	if cfg.EventBusName == "" {
+		return errors.New("EVENT_BUS_NAME is not set")
 	}
 	app, err := catalog.New(ctx, cfg, logger)
 	if err != nil {

@@ -44,6 +44,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	// Migrating publishes nothing: the backfill's and the demo data's
+	// events stay in the outbox, for the relay function (or make dev's
+	// sweep) to publish.
+	cfg.Events, cfg.EventBusName, cfg.OutboxSweepInterval = nil, "", 0
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 	app, err := catalog.New(ctx, cfg, logger)
 	if err != nil {

@@ -6,6 +6,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -60,7 +61,41 @@ type Product struct {
 	Version     int // starts at 1, incremented by every change
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Rating is what the product's reviews add up to, from reviews'
+	// events (see Service.HandleEvent). Stores fill it on reads and
+	// ignore it on writes: it changes only by RecordRating.
+	Rating Rating
 }
+
+// Rating is the sum of a product's reviews: how many there are and the
+// total of their ratings (1 to 5 each).
+type Rating struct {
+	Count int
+	Total int
+}
+
+// Average returns the mean rating rounded to 2 decimals, or 0 when the
+// product has no review. Deltas arrive in any order, so the sums may for a
+// moment be ones that no set of reviews gives (a revision counted before
+// its review): the count is then shown as at least 0 and the average kept
+// between 1 and 5.
+func (r Rating) Average() float64 {
+	if r.Count <= 0 {
+		return 0
+	}
+	avg := math.Round(float64(r.Total)*100/float64(r.Count)) / 100
+	return min(max(avg, MinRating), MaxRating)
+}
+
+// Reviews returns the number of reviews to show: Count, or 0 while a
+// withdrawal is counted before its review.
+func (r Rating) Reviews() int { return max(r.Count, 0) }
+
+// Bounds of one review's rating.
+const (
+	MinRating = 1
+	MaxRating = 5
+)
 
 // NewProduct holds what a client supplies to create a product.
 type NewProduct struct {

@@ -2,23 +2,98 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/packages/validation"
 )
 
 // Service carries out the catalog's use cases on a Store.
+//
+// Every change that announces itself (see ChangeEvents, StockEvent) writes
+// its events to the store's outbox with the change; once the store has
+// committed, the service hands them to its relay (outbox.Relay.After),
+// which publishes them before the call returns, or leaves them for the
+// sweep (SweepOutbox) when the bus cannot take them.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	bus    event.Publisher
+	relay  *outbox.Relay // nil without a publisher: events stay in the outbox
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithPublisher makes the service publish its events to bus. Without it the
+// service still writes them to the outbox, and publishes nothing itself.
+func WithPublisher(bus event.Publisher) Option {
+	return func(s *Service) { s.bus = bus }
+}
+
+// WithLogger makes the service log to logger: events handled, published or
+// left for the sweep.
+func WithLogger(logger *slog.Logger) Option {
+	return func(s *Service) {
+		if logger != nil {
+			s.logger = logger
+		}
+	}
 }
 
 // NewService returns a Service on store.
-func NewService(store Store) *Service {
-	return &Service{store: store, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+func NewService(store Store, opts ...Option) *Service {
+	s := &Service{
+		store: store, logger: slog.New(slog.DiscardHandler),
+		now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if s.bus != nil {
+		s.relay = outbox.NewRelay(store, s.bus, s.logger)
+	}
+	return s
+}
+
+// ErrNoPublisher is returned by SweepOutbox for a service without a
+// publisher.
+var ErrNoPublisher = errors.New("catalog: no event publisher")
+
+// after publishes events just committed, when the service has a publisher.
+func (s *Service) after(ctx context.Context, events []event.Envelope) {
+	if s.relay != nil {
+		s.relay.After(ctx, events...)
+	}
+}
+
+// SweepOutbox publishes the events left in the outbox for longer than
+// grace (outbox.Relay.Sweep), then forgets the IDs of the events processed
+// more than ProcessedRetention ago. It returns how many events it
+// published.
+func (s *Service) SweepOutbox(ctx context.Context, grace time.Duration) (int, error) {
+	if s.relay == nil {
+		return 0, ErrNoPublisher
+	}
+	n, err := s.relay.Sweep(ctx, grace)
+	if err != nil {
+		return n, err
+	}
+	forgot, err := s.store.ForgetProcessed(ctx, s.now().Add(-ProcessedRetention))
+	if err != nil {
+		return n, fmt.Errorf("forget processed events: %w", err)
+	}
+	if forgot > 0 {
+		s.logger.InfoContext(ctx, "forgot processed event ids", "forgotten", forgot, "retention", ProcessedRetention.String())
+	}
+	return n, nil
 }
 
 // CreateProduct validates n and stores it as a new active product.
@@ -27,13 +102,19 @@ func (s *Service) CreateProduct(ctx context.Context, n NewProduct) (Product, err
 	if err != nil {
 		return Product{}, fmt.Errorf("new product id: %w", err)
 	}
-	p, err := n.Create(id.String(), s.now())
+	now := s.now()
+	p, err := n.Create(id.String(), now)
 	if err != nil {
 		return Product{}, err
 	}
-	if err := s.store.CreateProduct(ctx, p); err != nil {
+	e, err := ProductCreatedEvent(ctx, p, now)
+	if err != nil {
 		return Product{}, err
 	}
+	if err := s.store.CreateProduct(ctx, p, e); err != nil {
+		return Product{}, err
+	}
+	s.after(ctx, []event.Envelope{e})
 	return p, nil
 }
 
@@ -99,7 +180,23 @@ func (s *Service) update(ctx context.Context, id string, fn func(*Product) error
 	if !validID(id) {
 		return Product{}, ErrNotFound
 	}
-	return s.store.UpdateProduct(ctx, id, fn)
+	var events []event.Envelope
+	p, err := s.store.UpdateProduct(ctx, id, func(p *Product) ([]event.Envelope, error) {
+		before := *p
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		// The store may call this again (a MySQL deadlock reruns the
+		// transaction): the events of the call that committed win.
+		var err error
+		events, err = ChangeEvents(ctx, before, *p, s.now())
+		return events, err
+	})
+	if err != nil {
+		return Product{}, err
+	}
+	s.after(ctx, events)
+	return p, nil
 }
 
 // validID reports whether id can be a product ID. Checking it before the

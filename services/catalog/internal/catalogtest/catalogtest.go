@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
 
@@ -49,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) catalog.Store) {
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"NoOversell", testNoOversell},
 	}
+	tests = append(tests, eventTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -230,7 +232,7 @@ func testUpdate(t *testing.T, s catalog.Store) {
 		Price: &catalog.Money{Amount: 1999, Currency: "EUR"},
 	}
 	later := now.Add(time.Hour)
-	got, err := s.UpdateProduct(ctx, p.ID, func(p *catalog.Product) error { return patch.Apply(p, later) })
+	got, err := s.UpdateProduct(ctx, p.ID, noEvents(func(p *catalog.Product) error { return patch.Apply(p, later) }))
 	if err != nil {
 		t.Fatalf("UpdateProduct: %v", err)
 	}
@@ -250,11 +252,11 @@ func testUpdateError(t *testing.T, s catalog.Store) {
 	addCategories(t, s, "kitchen")
 	p := mustCreate(t, s, 1, newProduct("KIT-1", "kitchen"))
 	errRefused := errors.New("refused")
-	_, err := s.UpdateProduct(ctx, p.ID, func(p *catalog.Product) error {
+	_, err := s.UpdateProduct(ctx, p.ID, noEvents(func(p *catalog.Product) error {
 		p.Name = "Changed"
 		p.Version++
 		return errRefused
-	})
+	}))
 	if !errors.Is(err, errRefused) {
 		t.Fatalf("UpdateProduct: got %v, want the update's error %v", err, errRefused)
 	}
@@ -265,9 +267,9 @@ func testUpdateUnknownCategory(t *testing.T, s catalog.Store) {
 	addCategories(t, s, "kitchen")
 	p := mustCreate(t, s, 1, newProduct("KIT-1", "kitchen"))
 	category := "toys"
-	_, err := s.UpdateProduct(t.Context(), p.ID, func(p *catalog.Product) error {
+	_, err := s.UpdateProduct(t.Context(), p.ID, noEvents(func(p *catalog.Product) error {
 		return catalog.Patch{Category: &category}.Apply(p, now)
-	})
+	}))
 	if !errors.Is(err, catalog.ErrUnknownCategory) {
 		t.Fatalf("UpdateProduct to a missing category: got %v, want %v", err, catalog.ErrUnknownCategory)
 	}
@@ -279,10 +281,10 @@ func testUpdateUnknownCategory(t *testing.T, s catalog.Store) {
 func testUpdateNegativeStock(t *testing.T, s catalog.Store) {
 	addCategories(t, s, "kitchen")
 	p := mustCreate(t, s, 1, newProduct("KIT-1", "kitchen"))
-	_, err := s.UpdateProduct(t.Context(), p.ID, func(p *catalog.Product) error {
+	_, err := s.UpdateProduct(t.Context(), p.ID, noEvents(func(p *catalog.Product) error {
 		p.Stock = -1
 		return nil
-	})
+	}))
 	if !errors.Is(err, catalog.ErrInsufficientStock) {
 		t.Fatalf("UpdateProduct to a negative stock: got %v, want %v", err, catalog.ErrInsufficientStock)
 	}
@@ -291,10 +293,10 @@ func testUpdateNegativeStock(t *testing.T, s catalog.Store) {
 
 func testUpdateNotFound(t *testing.T, s catalog.Store) {
 	called := false
-	_, err := s.UpdateProduct(t.Context(), id(1), func(*catalog.Product) error {
+	_, err := s.UpdateProduct(t.Context(), id(1), noEvents(func(*catalog.Product) error {
 		called = true
 		return nil
-	})
+	}))
 	if !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("UpdateProduct of a missing product: got %v, want %v", err, catalog.ErrNotFound)
 	}
@@ -335,9 +337,9 @@ func testConcurrentUpdates(t *testing.T, s catalog.Store) {
 	addCategories(t, s, "kitchen")
 	p := mustCreate(t, s, 1, newProduct("KIT-1", "kitchen"))
 	errs := concurrently(t, func() error {
-		_, err := s.UpdateProduct(t.Context(), p.ID, func(p *catalog.Product) error {
+		_, err := s.UpdateProduct(t.Context(), p.ID, noEvents(func(p *catalog.Product) error {
 			return p.AdjustStock(1, now)
-		})
+		}))
 		return err
 	})
 	for _, err := range errs {
@@ -361,12 +363,12 @@ func testNoOversell(t *testing.T, s catalog.Store) {
 	np.Stock = stock
 	p := mustCreate(t, s, 1, np)
 	errs := concurrently(t, func() error {
-		_, err := s.UpdateProduct(t.Context(), p.ID, func(p *catalog.Product) error {
+		_, err := s.UpdateProduct(t.Context(), p.ID, noEvents(func(p *catalog.Product) error {
 			if p.Stock < 0 {
 				t.Errorf("update saw stock %d", p.Stock)
 			}
 			return p.AdjustStock(-1, now)
-		})
+		}))
 		return err
 	})
 	var ok, refused int
@@ -451,10 +453,10 @@ func addCategories(t *testing.T, s catalog.Store, slugs ...string) {
 // archive archives the product with the given ID and returns it.
 func archive(t *testing.T, s catalog.Store, id string) catalog.Product {
 	t.Helper()
-	p, err := s.UpdateProduct(t.Context(), id, func(p *catalog.Product) error {
+	p, err := s.UpdateProduct(t.Context(), id, noEvents(func(p *catalog.Product) error {
 		p.Archive(now)
 		return nil
-	})
+	}))
 	if err != nil {
 		t.Fatalf("archive %s: %v", id, err)
 	}
@@ -515,4 +517,9 @@ func ids(ps []catalog.Product) []string {
 		out[i] = p.ID
 	}
 	return out
+}
+
+// noEvents adapts an update that announces nothing.
+func noEvents(update func(*catalog.Product) error) func(*catalog.Product) ([]event.Envelope, error) {
+	return func(p *catalog.Product) ([]event.Envelope, error) { return nil, update(p) }
 }

@@ -27,6 +27,12 @@ type productResponse struct {
 	Version     int    `json:"version"`
 	CreatedAt   string `json:"createdAt"`
 	UpdatedAt   string `json:"updatedAt"`
+	Rating      rating `json:"rating"`
+}
+
+type rating struct {
+	Count   int     `json:"count"`
+	Average float64 `json:"average"`
 }
 
 type productPageResponse struct {
@@ -78,6 +84,7 @@ func toProductResponse(p catalog.Product) productResponse {
 		Version:     p.Version,
 		CreatedAt:   p.CreatedAt.UTC().Format(time.RFC3339Nano),
 		UpdatedAt:   p.UpdatedAt.UTC().Format(time.RFC3339Nano),
+		Rating:      rating{Count: p.Rating.Reviews(), Average: p.Rating.Average()},
 	}
 }
 

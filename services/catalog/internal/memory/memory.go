@@ -22,6 +22,7 @@ import (
 	"time"
 	"unicode"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
 
@@ -31,23 +32,38 @@ var _ catalog.Store = (*Store)(nil)
 // Products and categories hold no references, so values passed in and
 // returned are copies: changing them never changes the store.
 type Store struct {
-	mu         sync.Mutex
-	products   map[string]catalog.Product // by ID
-	skus       map[string]string          // product ID by SKU
-	categories map[string]string          // name by slug
+	mu           sync.Mutex
+	products     map[string]catalog.Product // by ID, without their ratings
+	skus         map[string]string          // product ID by SKU
+	categories   map[string]string          // name by slug
+	outbox       []event.Envelope           // in the order written
+	processed    map[string]time.Time       // when each event ID was processed
+	reservations map[string]reservation     // by order ID
+	ratings      map[string]catalog.Rating  // by product ID
+	now          func() time.Time
+}
+
+// reservation is what the store remembers of an order.
+type reservation struct {
+	status catalog.ReservationStatus
+	lines  []catalog.OrderLine
 }
 
 // NewStore returns an empty Store.
 func NewStore() *Store {
 	return &Store{
-		products:   make(map[string]catalog.Product),
-		skus:       make(map[string]string),
-		categories: make(map[string]string),
+		products:     make(map[string]catalog.Product),
+		skus:         make(map[string]string),
+		categories:   make(map[string]string),
+		processed:    make(map[string]time.Time),
+		reservations: make(map[string]reservation),
+		ratings:      make(map[string]catalog.Rating),
+		now:          time.Now,
 	}
 }
 
 // CreateProduct implements catalog.Store.
-func (s *Store) CreateProduct(ctx context.Context, p catalog.Product) error {
+func (s *Store) CreateProduct(ctx context.Context, p catalog.Product, events ...event.Envelope) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -60,8 +76,10 @@ func (s *Store) CreateProduct(ctx context.Context, p catalog.Product) error {
 		return err
 	}
 	p.CreatedAt, p.UpdatedAt = storedTime(p.CreatedAt), storedTime(p.UpdatedAt)
+	p.Rating = catalog.Rating{}
 	s.products[p.ID] = p
 	s.skus[p.SKU] = p.ID
+	s.outbox = append(s.outbox, events...)
 	return nil
 }
 
@@ -76,7 +94,13 @@ func (s *Store) Product(ctx context.Context, id string) (catalog.Product, error)
 	if !ok {
 		return catalog.Product{}, catalog.ErrNotFound
 	}
-	return p, nil
+	return s.rated(p), nil
+}
+
+// rated returns p with its rating. s.mu must be held.
+func (s *Store) rated(p catalog.Product) catalog.Product {
+	p.Rating = s.ratings[p.ID]
+	return p
 }
 
 // Products implements catalog.Store. See the package documentation for how
@@ -103,7 +127,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 			(q.Category == "" || p.Category == q.Category) &&
 			(q.After == "" || p.ID < q.After) &&
 			matches(p, terms) {
-			found = append(found, p)
+			found = append(found, s.rated(p))
 		}
 	}
 	s.mu.Unlock()
@@ -120,7 +144,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 
 // UpdateProduct implements catalog.Store. The store stays locked while
 // update runs, so update must not call the store.
-func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) error) (catalog.Product, error) {
+func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) ([]event.Envelope, error)) (catalog.Product, error) {
 	if err := ctx.Err(); err != nil {
 		return catalog.Product{}, err
 	}
@@ -130,8 +154,9 @@ func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catal
 	if !ok {
 		return catalog.Product{}, catalog.ErrNotFound
 	}
-	p := old
-	if err := update(&p); err != nil {
+	p := s.rated(old)
+	events, err := update(&p)
+	if err != nil {
 		return catalog.Product{}, err
 	}
 	// Like an SQL UPDATE of the other columns, the ID and creation time
@@ -143,8 +168,10 @@ func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catal
 	}
 	delete(s.skus, old.SKU)
 	s.skus[p.SKU] = id
+	p.Rating = catalog.Rating{}
 	s.products[id] = p
-	return p, nil
+	s.outbox = append(s.outbox, events...)
+	return s.rated(p), nil
 }
 
 // CreateCategory implements catalog.Store.

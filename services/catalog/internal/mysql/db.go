@@ -85,11 +85,19 @@ var migrations embed.FS
 
 // Migrate brings the database's schema up to date. Concurrent calls, in any
 // number of processes, wait for each other (GET_LOCK); calling Migrate on
-// an up-to-date database changes nothing.
+// an up-to-date database changes nothing. Once the outbox exists, Migrate
+// writes a ProductCreated event for every product that existed before it,
+// once (see backfill).
 func Migrate(ctx context.Context, db *sql.DB) error {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	return mysqlx.Migrate(ctx, db, "catalog", sub)
+	if err := mysqlx.Migrate(ctx, db, "catalog", sub); err != nil {
+		return err
+	}
+	if err := backfill(ctx, db); err != nil {
+		return fmt.Errorf("mysql: backfill ProductCreated events: %w", err)
+	}
+	return nil
 }

@@ -3,13 +3,17 @@ package mysql_test
 import (
 	"database/sql"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"example.com/quartet/packages/event/eventtest"
 	"example.com/quartet/packages/mysqltest"
+	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/catalog/internal/catalog"
 	"example.com/quartet/services/catalog/internal/catalogtest"
 	"example.com/quartet/services/catalog/internal/mysql"
@@ -174,7 +178,65 @@ func checkMigrated(t *testing.T, db *sql.DB) {
 	if err := db.QueryRowContext(t.Context(), q).Scan(&migrations, &products); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
-	if migrations != 2 {
-		t.Errorf("schema_migrations has %d rows, want 2", migrations)
+	if migrations != 3 {
+		t.Errorf("schema_migrations has %d rows, want 3", migrations)
+	}
+	var backfilled bool
+	const done = `SELECT done_at IS NOT NULL FROM event_backfills WHERE name = 'ProductCreated'`
+	if err := db.QueryRowContext(t.Context(), done).Scan(&backfilled); err != nil || !backfilled {
+		t.Errorf("the ProductCreated backfill is not marked done: %v", err)
+	}
+}
+
+// TestBackfill migrates a database that had products before the catalog
+// had events (the migrations of then applied, by the same runner): Migrate
+// writes one ProductCreated per product to the outbox, valid events of
+// each product as it is, and a second Migrate writes none.
+func TestBackfill(t *testing.T) {
+	ctx := t.Context()
+	db := open(t, mysqltest.External(t))
+	then := fstest.MapFS{}
+	for _, name := range []string{"001_categories.sql", "002_products.sql"} {
+		b, err := os.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		then[name] = &fstest.MapFile{Data: b}
+	}
+	if err := mysqlx.Migrate(ctx, db, "catalog", then); err != nil {
+		t.Fatalf("the schema before events: %v", err)
+	}
+	for _, q := range []string{
+		`INSERT INTO categories VALUES ('kitchen', 'Kitchen')`,
+		`INSERT INTO products (id, sku, name, description, price_amount, price_currency, category, stock, status, version, created_at, updated_at) VALUES
+			('01959ad0-0000-7000-8000-000000000001', 'K-1', 'Knife', '', 1200, 'USD', 'kitchen', 3, 'active', 4, NOW(6), NOW(6)),
+			('01959ad0-0000-7000-8000-000000000002', 'K-2', 'Pan', '', 4500, 'EUR', 'kitchen', 0, 'archived', 7, NOW(6), NOW(6))`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if err := mysql.Migrate(ctx, db); err != nil {
+			t.Fatalf("Migrate: %v", err)
+		}
+	}
+	s := mysql.NewStore(db)
+	events, err := s.Pending(ctx, time.Now().Add(time.Hour), 100)
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	if len(events) != 2 {
+		t.Fatalf("the outbox holds %d events, want 2", len(events))
+	}
+	eventtest.CheckProduced(t, "../../events", events...)
+	want := map[string]string{
+		"01959ad0-0000-7000-8000-000000000001": `{"productId":"01959ad0-0000-7000-8000-000000000001","name":"Knife","price":{"amount":1200,"currency":"USD"},"status":"active","version":4}`,
+		"01959ad0-0000-7000-8000-000000000002": `{"productId":"01959ad0-0000-7000-8000-000000000002","name":"Pan","price":{"amount":4500,"currency":"EUR"},"status":"archived","version":7}`,
+	}
+	for _, e := range events {
+		if e.Type != catalog.TypeProductCreated || string(e.Data) != want[e.Subject] {
+			t.Errorf("backfilled %s of %s with %s, want ProductCreated with %s", e.Type, e.Subject, e.Data, want[e.Subject])
+		}
 	}
 }

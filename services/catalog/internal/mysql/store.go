@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
@@ -34,14 +35,28 @@ func NewStore(db *sql.DB) *Store { return &Store{db: db} }
 const productColumns = `id, sku, name, description, price_amount, price_currency,
 	category, stock, status, version, created_at, updated_at`
 
+// ratedColumns are the columns that scanRated reads from ratedProducts:
+// a product and its rating, 0 and 0 for a product without reviews. The
+// columns of products and product_ratings have distinct names.
+const (
+	ratedColumns  = productColumns + `, COALESCE(rating_count, 0), COALESCE(rating_total, 0)`
+	ratedProducts = `products LEFT JOIN product_ratings ON product_id = id`
+)
+
 // CreateProduct implements catalog.Store. The foreign key to categories
 // refuses an unknown category.
-func (s *Store) CreateProduct(ctx context.Context, p catalog.Product) error {
+func (s *Store) CreateProduct(ctx context.Context, p catalog.Product, events ...event.Envelope) error {
 	const q = `INSERT INTO products (` + productColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	r := toRow(p)
-	_, err := s.db.ExecContext(ctx, q, r.ID, r.SKU, r.Name, r.Description, r.PriceAmount, r.PriceCurrency,
-		r.Category, r.Stock, r.Status, r.Version, r.CreatedAt, r.UpdatedAt)
+	err := mysqlx.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, q, r.ID, r.SKU, r.Name, r.Description, r.PriceAmount, r.PriceCurrency,
+			r.Category, r.Stock, r.Status, r.Version, r.CreatedAt, r.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return writeOutbox(ctx, tx, events)
+	})
 	if err != nil {
 		return storeError("create product", err)
 	}
@@ -54,8 +69,8 @@ func (s *Store) Product(ctx context.Context, id string) (catalog.Product, error)
 	if !ok {
 		return catalog.Product{}, catalog.ErrNotFound
 	}
-	const q = `SELECT ` + productColumns + ` FROM products WHERE id = ?`
-	p, err := scanProduct(s.db.QueryRowContext(ctx, q, id))
+	const q = `SELECT ` + ratedColumns + ` FROM ` + ratedProducts + ` WHERE id = ?`
+	p, err := scanRated(s.db.QueryRowContext(ctx, q, id))
 	if err != nil {
 		return catalog.Product{}, storeError("read product", err)
 	}
@@ -74,7 +89,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 	// them by ID. One row more than the page tells whether another page
 	// follows.
 	const (
-		selectActive = `SELECT ` + productColumns + ` FROM products WHERE status = 'active'`
+		selectActive = `SELECT ` + ratedColumns + ` FROM ` + ratedProducts + ` WHERE status = 'active'`
 		inCategory   = ` AND category = ?`
 		matching     = ` AND MATCH (name, description) AGAINST (? IN BOOLEAN MODE)`
 		after        = ` AND id < ?`
@@ -111,7 +126,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 	defer rows.Close()
 	var products []catalog.Product
 	for rows.Next() {
-		p, err := scanProduct(rows)
+		p, err := scanRated(rows)
 		if err != nil {
 			return catalog.Page{}, storeError("list products", err)
 		}
@@ -133,7 +148,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 // the duration of update, so concurrent updates of one product run one
 // after the other; a transaction that ends in a deadlock or lock wait
 // timeout runs again, update included.
-func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) error) (catalog.Product, error) {
+func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) ([]event.Envelope, error)) (catalog.Product, error) {
 	id, ok := canonicalID(id)
 	if !ok {
 		return catalog.Product{}, catalog.ErrNotFound
@@ -143,13 +158,22 @@ func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catal
 		refused error // update's error, or the store's refusal of its result
 	)
 	err := mysqlx.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		refused = nil
 		const lock = `SELECT ` + productColumns + ` FROM products WHERE id = ? FOR UPDATE`
 		p, err := scanProduct(tx.QueryRowContext(ctx, lock, id))
 		if err != nil {
 			return err
 		}
-		read := p.Version
-		if refused = update(&p); refused != nil {
+		// The rating is read, not locked: only rating events change it.
+		const rating = `SELECT rating_count, rating_total FROM product_ratings WHERE product_id = ?`
+		err = tx.QueryRowContext(ctx, rating, id).Scan(&p.Rating.Count, &p.Rating.Total)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		read, rated := p.Version, p.Rating
+		events, err := update(&p)
+		if err != nil {
+			refused = err
 			return refused
 		}
 		// The CHECK constraint refuses a negative stock too; this says so
@@ -181,7 +205,8 @@ func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catal
 			return refused
 		}
 		saved = fromRow(r)
-		return nil
+		saved.Rating = rated
+		return writeOutbox(ctx, tx, events)
 	})
 	switch {
 	case refused != nil:
@@ -272,6 +297,22 @@ func fromRow(r productRow) catalog.Product {
 		Category: r.Category, Stock: r.Stock, Status: catalog.Status(r.Status), Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+}
+
+// scanRated reads the ratedColumns of row, a *sql.Row or *sql.Rows.
+func scanRated(row interface{ Scan(...any) error }) (catalog.Product, error) {
+	var (
+		r      productRow
+		rating catalog.Rating
+	)
+	err := row.Scan(&r.ID, &r.SKU, &r.Name, &r.Description, &r.PriceAmount, &r.PriceCurrency,
+		&r.Category, &r.Stock, &r.Status, &r.Version, &r.CreatedAt, &r.UpdatedAt, &rating.Count, &rating.Total)
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	p := fromRow(r)
+	p.Rating = rating
+	return p, nil
 }
 
 // scanProduct reads the productColumns of row, a *sql.Row or *sql.Rows.

@@ -28,7 +28,8 @@ const migrateLock int64 = 0x636174616c6f67 // "catalog"
 // each in a transaction of its own that also records it in the
 // schema_migrations table. Concurrent calls, in any number of processes,
 // wait for each other; calling Migrate on an up-to-date database changes
-// nothing.
+// nothing. Once the outbox exists, Migrate writes a ProductCreated event
+// for every product that existed before it, once (see backfill).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -44,6 +45,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return migrate(ctx, tx, version, string(sql)) }); err != nil {
 			return fmt.Errorf("postgres: migration %s: %w", version, err)
 		}
+	}
+	if err := backfill(ctx, pool); err != nil {
+		return fmt.Errorf("postgres: backfill ProductCreated events: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/unavailable"
 	"example.com/quartet/services/catalog/internal/catalog"
 )
@@ -32,13 +33,28 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 const productColumns = `id, sku, name, description, price_amount, price_currency,
 	category, stock, status, version, created_at, updated_at`
 
+// ratedColumns are the columns that scanRated reads from ratedProducts:
+// a product and its rating, 0 and 0 for a product without reviews. The
+// columns of products and product_ratings have distinct names, so none
+// needs its table's name.
+const (
+	ratedColumns  = productColumns + `, coalesce(rating_count, 0), coalesce(rating_total, 0)`
+	ratedProducts = `products LEFT JOIN product_ratings ON product_id = id`
+)
+
 // CreateProduct implements catalog.Store.
-func (s *Store) CreateProduct(ctx context.Context, p catalog.Product) error {
+func (s *Store) CreateProduct(ctx context.Context, p catalog.Product, events ...event.Envelope) error {
 	const q = `INSERT INTO products (` + productColumns + `)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
 	r := toRow(p)
-	_, err := s.pool.Exec(ctx, q, r.ID, r.SKU, r.Name, r.Description, r.PriceAmount, r.PriceCurrency,
-		r.Category, r.Stock, r.Status, r.Version, r.CreatedAt, r.UpdatedAt)
+	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, q, r.ID, r.SKU, r.Name, r.Description, r.PriceAmount, r.PriceCurrency,
+			r.Category, r.Stock, r.Status, r.Version, r.CreatedAt, r.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return writeOutbox(ctx, tx, events)
+	})
 	if err != nil {
 		return storeError("create product", err)
 	}
@@ -50,8 +66,8 @@ func (s *Store) Product(ctx context.Context, id string) (catalog.Product, error)
 	if uuid.Validate(id) != nil {
 		return catalog.Product{}, catalog.ErrNotFound
 	}
-	const q = `SELECT ` + productColumns + ` FROM products WHERE id = $1`
-	p, err := scanProduct(s.pool.QueryRow(ctx, q, id))
+	const q = `SELECT ` + ratedColumns + ` FROM ` + ratedProducts + ` WHERE id = $1`
+	p, err := scanRated(s.pool.QueryRow(ctx, q, id))
 	if err != nil {
 		return catalog.Product{}, storeError("read product", err)
 	}
@@ -70,7 +86,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 	// or products_search_idx. One row more than the page tells whether
 	// another page follows.
 	const (
-		selectActive = `SELECT ` + productColumns + ` FROM products WHERE status = 'active'`
+		selectActive = `SELECT ` + ratedColumns + ` FROM ` + ratedProducts + ` WHERE status = 'active'`
 		inCategory   = ` AND category = @category`
 		matching     = ` AND search @@ websearch_to_tsquery('english', @search)`
 		after        = ` AND id < @after`
@@ -95,7 +111,7 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 	if err != nil {
 		return catalog.Page{}, storeError("list products", err)
 	}
-	products, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (catalog.Product, error) { return scanProduct(row) })
+	products, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (catalog.Product, error) { return scanRated(row) })
 	if err != nil {
 		return catalog.Page{}, storeError("list products", err)
 	}
@@ -111,43 +127,58 @@ func (s *Store) Products(ctx context.Context, q catalog.Query) (catalog.Page, er
 // UpdateProduct implements catalog.Store. It locks the product's row for
 // the duration of update, so concurrent updates of one product run one
 // after the other.
-func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) error) (catalog.Product, error) {
+func (s *Store) UpdateProduct(ctx context.Context, id string, update func(*catalog.Product) ([]event.Envelope, error)) (catalog.Product, error) {
 	if uuid.Validate(id) != nil {
 		return catalog.Product{}, catalog.ErrNotFound
 	}
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return catalog.Product{}, storeError("update product", err)
-	}
-	defer tx.Rollback(ctx) // does nothing after Commit
+	var (
+		saved   catalog.Product
+		refused error // update's error, or the lost race it may not see
+	)
+	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
+		refused = nil
+		const lock = `SELECT ` + productColumns + ` FROM products WHERE id = $1 FOR UPDATE`
+		p, err := scanProduct(tx.QueryRow(ctx, lock, id))
+		if err != nil {
+			return err
+		}
+		// The rating is read, not locked: only rating events change it.
+		const rating = `SELECT rating_count, rating_total FROM product_ratings WHERE product_id = $1`
+		err = tx.QueryRow(ctx, rating, id).Scan(&p.Rating.Count, &p.Rating.Total)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		read, rated := p.Version, p.Rating
+		events, err := update(&p)
+		if err != nil {
+			refused = err
+			return err
+		}
 
-	const lock = `SELECT ` + productColumns + ` FROM products WHERE id = $1 FOR UPDATE`
-	p, err := scanProduct(tx.QueryRow(ctx, lock, id))
-	if err != nil {
-		return catalog.Product{}, storeError("update product", err)
-	}
-	read := p.Version
-	if err := update(&p); err != nil {
-		return catalog.Product{}, err
-	}
-
-	// The row is locked, so its version cannot have changed; the condition
-	// makes sure of it.
-	const save = `UPDATE products
-		SET sku = $3, name = $4, description = $5, price_amount = $6, price_currency = $7,
-			category = $8, stock = $9, status = $10, version = $11, updated_at = $12
-		WHERE id = $1 AND version = $2
-		RETURNING ` + productColumns
-	r := toRow(p)
-	saved, err := scanProduct(tx.QueryRow(ctx, save, id, read, r.SKU, r.Name, r.Description,
-		r.PriceAmount, r.PriceCurrency, r.Category, r.Stock, r.Status, r.Version, r.UpdatedAt))
+		// The row is locked, so its version cannot have changed; the
+		// condition makes sure of it.
+		const save = `UPDATE products
+			SET sku = $3, name = $4, description = $5, price_amount = $6, price_currency = $7,
+				category = $8, stock = $9, status = $10, version = $11, updated_at = $12
+			WHERE id = $1 AND version = $2
+			RETURNING ` + productColumns
+		r := toRow(p)
+		saved, err = scanProduct(tx.QueryRow(ctx, save, id, read, r.SKU, r.Name, r.Description,
+			r.PriceAmount, r.PriceCurrency, r.Category, r.Stock, r.Status, r.Version, r.UpdatedAt))
+		if errors.Is(err, pgx.ErrNoRows) {
+			refused = catalog.ErrVersionMismatch
+			return refused
+		}
+		if err != nil {
+			return err
+		}
+		saved.Rating = rated
+		return writeOutbox(ctx, tx, events)
+	})
 	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return catalog.Product{}, catalog.ErrVersionMismatch
+	case refused != nil:
+		return catalog.Product{}, refused
 	case err != nil:
-		return catalog.Product{}, storeError("update product", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return catalog.Product{}, storeError("update product", err)
 	}
 	return saved, nil
@@ -214,6 +245,22 @@ func fromRow(r productRow) catalog.Product {
 		Category: r.Category, Stock: r.Stock, Status: catalog.Status(r.Status), Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
+}
+
+// scanRated reads the ratedColumns of row.
+func scanRated(row pgx.Row) (catalog.Product, error) {
+	var (
+		r      productRow
+		rating catalog.Rating
+	)
+	err := row.Scan(&r.ID, &r.SKU, &r.Name, &r.Description, &r.PriceAmount, &r.PriceCurrency,
+		&r.Category, &r.Stock, &r.Status, &r.Version, &r.CreatedAt, &r.UpdatedAt, &rating.Count, &rating.Total)
+	if err != nil {
+		return catalog.Product{}, err
+	}
+	p := fromRow(r)
+	p.Rating = rating
+	return p, nil
 }
 
 // scanProduct reads the productColumns of row.
