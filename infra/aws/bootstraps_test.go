@@ -292,7 +292,7 @@ func startLocal(t *testing.T) localStage {
 	t.Cleanup(acc.Close)
 	must(t, acc.Migrate(ctx))
 
-	ord, err := orders.New(ctx, orders.Config{DynamoDBEndpoint: dynamo.URL, TableName: "quartet-dev-orders", CatalogAPIURL: catalogAPI.URL}, logger)
+	ord, err := orders.New(ctx, orders.Config{DynamoDBEndpoint: dynamo.URL, TableName: "quartet-dev-orders"}, logger)
 	must(t, err)
 	must(t, ord.Migrate(ctx))
 

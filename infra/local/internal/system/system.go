@@ -148,10 +148,7 @@ func contexts() []entry {
 			name: "orders",
 			spec: orders.OpenAPI,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
-				return nonNil(orders.New(ctx, orders.Config{
-					DynamoDBEndpoint: w.DynamoDBEndpoint,
-					CatalogAPIURL:    w.GatewayURL, // catalog's public API, through the gateway
-				}, l))
+				return nonNil(orders.New(ctx, orders.Config{DynamoDBEndpoint: w.DynamoDBEndpoint}, l))
 			},
 		},
 		{
