@@ -25,6 +25,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"example.com/quartet/packages/embeddedferret"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews"
 	mongostore "example.com/quartet/services/reviews/internal/mongo"
 	domain "example.com/quartet/services/reviews/internal/reviews"
@@ -326,7 +327,12 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 	r := domain.Review{ID: id, ProductID: crashProducts[mathrand.IntN(len(crashProducts))],
 		Author: domain.Author{Subject: author, Name: "C"}, Rating: 1 + mathrand.IntN(5), Title: "t",
 		CreatedAt: now, UpdatedAt: now, Version: 1}
-	if err := store.CreateReview(ctx, r); err != nil {
+	submitted, err := domain.Submitted(ctx, r, now)
+	if err != nil {
+		t.Errorf("Submitted: %v", err)
+		return
+	}
+	if _, err := store.CreateReview(ctx, r, []event.Envelope{submitted}); err != nil {
 		t.Errorf("CreateReview: %v", err)
 		return
 	}
@@ -339,9 +345,11 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 		done()
 	}
 	if mathrand.IntN(2) == 0 {
-		_, err := store.UpdateReview(ctx, id, func(r *domain.Review) error {
+		_, err := store.UpdateReview(ctx, id, func(r *domain.Review) ([]event.Envelope, error) {
+			previous := r.Rating
 			r.Rating, r.Version = 1+(r.Rating%5), r.Version+1
-			return nil
+			e, err := domain.Revised(ctx, *r, previous, time.Now())
+			return []event.Envelope{e}, err
 		})
 		if err != nil {
 			t.Errorf("UpdateReview: %v", err)
@@ -350,7 +358,10 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 		done()
 	}
 	if mathrand.IntN(3) == 0 {
-		if err := store.DeleteReview(ctx, id, func(domain.Review) error { return nil }); err != nil {
+		if err := store.DeleteReview(ctx, id, func(r domain.Review) ([]event.Envelope, error) {
+			e, err := domain.Withdrawn(ctx, r, time.Now())
+			return []event.Envelope{e}, err
+		}); err != nil {
 			t.Errorf("DeleteReview: %v", err)
 			return
 		}
