@@ -9,6 +9,7 @@ require (
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
 	example.com/quartet/packages/event v0.0.0 // indirect
+	example.com/quartet/packages/eventbus v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
 	example.com/quartet/packages/identity v0.0.0 // indirect
@@ -16,6 +17,7 @@ require (
 	example.com/quartet/packages/lambdahttp v0.0.0 // indirect
 	example.com/quartet/packages/mysqlx v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
+	example.com/quartet/packages/outbox v0.0.0 // indirect
 	example.com/quartet/packages/page v0.0.0 // indirect
 	example.com/quartet/packages/problem v0.0.0 // indirect
 	example.com/quartet/packages/redact v0.0.0 // indirect
@@ -40,6 +42,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/dynamodb v1.74.0 // indirect
 	github.com/aws/aws-sdk-go-v2/service/dynamodbstreams v1.47.0 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/endpoint-discovery v1.13.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
@@ -203,3 +206,7 @@ replace (
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
 
 replace example.com/quartet/packages/event => ../../packages/event
+
+replace example.com/quartet/packages/outbox => ../../packages/outbox
+
+replace example.com/quartet/packages/eventbus => ../../packages/eventbus

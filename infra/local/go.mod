@@ -26,9 +26,12 @@ require (
 
 require (
 	example.com/quartet/packages/event v0.0.0 // indirect
+	example.com/quartet/packages/eventbus v0.0.0 // indirect
 	example.com/quartet/packages/lambdacreds v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
+	example.com/quartet/packages/outbox v0.0.0 // indirect
 	example.com/quartet/packages/page v0.0.0 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11 // indirect
 )
 
 require (
@@ -198,3 +201,7 @@ replace (
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
 
 replace example.com/quartet/packages/event => ../../packages/event
+
+replace example.com/quartet/packages/outbox => ../../packages/outbox
+
+replace example.com/quartet/packages/eventbus => ../../packages/eventbus
