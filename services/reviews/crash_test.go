@@ -229,6 +229,61 @@ func crashDuringBurst(t *testing.T, uri string, drain func(*testing.T)) {
 	if totalOwed == 0 {
 		t.Errorf("no kill of %d landed between an operation's writes: the test proved nothing", crashRounds)
 	}
+	checkOutboxMatches(t, db)
+}
+
+// checkOutboxMatches checks that the killed processes wrote no change
+// without its event and no event without its change: nothing published
+// them (no bus), so the outbox holds every event written, and the ratings
+// they add up to, product by product (+rating submitted, previous to
+// rating revised, -rating withdrawn), must be the summaries' histograms.
+func checkOutboxMatches(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: true})
+	events, err := store.Pending(ctx, time.Now().Add(time.Hour), 1_000_000)
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	fromEvents := make(map[string]*[domain.MaxRating]int)
+	for _, e := range events {
+		var d struct {
+			ProductID      string `json:"productId"`
+			PreviousRating int    `json:"previousRating"`
+			Rating         int    `json:"rating"`
+		}
+		if err := e.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		h := fromEvents[d.ProductID]
+		if h == nil {
+			h = new([domain.MaxRating]int)
+			fromEvents[d.ProductID] = h
+		}
+		switch e.Type {
+		case domain.TypeReviewSubmitted:
+			h[d.Rating-1]++
+		case domain.TypeReviewRevised:
+			h[d.PreviousRating-1]--
+			h[d.Rating-1]++
+		case domain.TypeReviewWithdrawn:
+			h[d.Rating-1]--
+		}
+	}
+	for _, p := range crashProducts {
+		sum, err := store.Summary(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [domain.MaxRating]int{}
+		if h := fromEvents[p]; h != nil {
+			want = *h
+		}
+		if sum.Histogram != want {
+			t.Errorf("product %s: the outbox's %d events add up to %v, the summary is %v", p, len(events), want, sum.Histogram)
+		}
+	}
+	t.Logf("the outbox holds %d events, matching every summary", len(events))
 }
 
 // countOwing returns how many reviews of db owe their summary a change and
