@@ -12,5 +12,8 @@ import (
 func TestArchitecture(t *testing.T) {
 	archtest.Service(t, archtest.Layers{
 		Name: "reviews",
+		// The envelope and the outbox roles: standard library only. The
+		// domain builds its events and declares its Store as an outbox.
+		DomainMayUse: []string{"example.com/quartet/packages/event", "example.com/quartet/packages/outbox"},
 	})
 }

@@ -25,6 +25,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"example.com/quartet/packages/embeddedferret"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews"
 	mongostore "example.com/quartet/services/reviews/internal/mongo"
 	domain "example.com/quartet/services/reviews/internal/reviews"
@@ -228,6 +229,61 @@ func crashDuringBurst(t *testing.T, uri string, drain func(*testing.T)) {
 	if totalOwed == 0 {
 		t.Errorf("no kill of %d landed between an operation's writes: the test proved nothing", crashRounds)
 	}
+	checkOutboxMatches(t, db)
+}
+
+// checkOutboxMatches checks that the killed processes wrote no change
+// without its event and no event without its change: nothing published
+// them (no bus), so the outbox holds every event written, and the ratings
+// they add up to, product by product (+rating submitted, previous to
+// rating revised, -rating withdrawn), must be the summaries' histograms.
+func checkOutboxMatches(t *testing.T, db *mongo.Database) {
+	t.Helper()
+	ctx := context.Background()
+	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: true})
+	events, err := store.Pending(ctx, time.Now().Add(time.Hour), 1_000_000)
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	fromEvents := make(map[string]*[domain.MaxRating]int)
+	for _, e := range events {
+		var d struct {
+			ProductID      string `json:"productId"`
+			PreviousRating int    `json:"previousRating"`
+			Rating         int    `json:"rating"`
+		}
+		if err := e.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		h := fromEvents[d.ProductID]
+		if h == nil {
+			h = new([domain.MaxRating]int)
+			fromEvents[d.ProductID] = h
+		}
+		switch e.Type {
+		case domain.TypeReviewSubmitted:
+			h[d.Rating-1]++
+		case domain.TypeReviewRevised:
+			h[d.PreviousRating-1]--
+			h[d.Rating-1]++
+		case domain.TypeReviewWithdrawn:
+			h[d.Rating-1]--
+		}
+	}
+	for _, p := range crashProducts {
+		sum, err := store.Summary(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [domain.MaxRating]int{}
+		if h := fromEvents[p]; h != nil {
+			want = *h
+		}
+		if sum.Histogram != want {
+			t.Errorf("product %s: the outbox's %d events add up to %v, the summary is %v", p, len(events), want, sum.Histogram)
+		}
+	}
+	t.Logf("the outbox holds %d events, matching every summary", len(events))
 }
 
 // countOwing returns how many reviews of db owe their summary a change and
@@ -326,7 +382,12 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 	r := domain.Review{ID: id, ProductID: crashProducts[mathrand.IntN(len(crashProducts))],
 		Author: domain.Author{Subject: author, Name: "C"}, Rating: 1 + mathrand.IntN(5), Title: "t",
 		CreatedAt: now, UpdatedAt: now, Version: 1}
-	if err := store.CreateReview(ctx, r); err != nil {
+	submitted, err := domain.Submitted(ctx, r, now)
+	if err != nil {
+		t.Errorf("Submitted: %v", err)
+		return
+	}
+	if _, err := store.CreateReview(ctx, r, []event.Envelope{submitted}); err != nil {
 		t.Errorf("CreateReview: %v", err)
 		return
 	}
@@ -339,9 +400,11 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 		done()
 	}
 	if mathrand.IntN(2) == 0 {
-		_, err := store.UpdateReview(ctx, id, func(r *domain.Review) error {
+		_, err := store.UpdateReview(ctx, id, func(r *domain.Review) ([]event.Envelope, error) {
+			previous := r.Rating
 			r.Rating, r.Version = 1+(r.Rating%5), r.Version+1
-			return nil
+			e, err := domain.Revised(ctx, *r, previous, time.Now())
+			return []event.Envelope{e}, err
 		})
 		if err != nil {
 			t.Errorf("UpdateReview: %v", err)
@@ -350,7 +413,10 @@ func crashStep(ctx context.Context, t *testing.T, store *mongostore.Store, autho
 		done()
 	}
 	if mathrand.IntN(3) == 0 {
-		if err := store.DeleteReview(ctx, id, func(domain.Review) error { return nil }); err != nil {
+		if err := store.DeleteReview(ctx, id, func(r domain.Review) ([]event.Envelope, error) {
+			e, err := domain.Withdrawn(ctx, r, time.Now())
+			return []event.Envelope{e}, err
+		}); err != nil {
 			t.Errorf("DeleteReview: %v", err)
 			return
 		}

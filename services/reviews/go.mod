@@ -23,29 +23,43 @@ require (
 )
 
 require (
+	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/lambdacreds v0.0.0
 	example.com/quartet/packages/unavailable v0.0.0
 )
 
 require (
-	example.com/quartet/packages/event v0.0.0 // indirect
+	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
 	github.com/aws/smithy-go v1.28.9 // indirect
 )
 
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
+	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
+	example.com/quartet/packages/eventbus v0.0.0
 	example.com/quartet/packages/httproute v0.0.0
+	example.com/quartet/packages/outbox v0.0.0
 	example.com/quartet/packages/validation v0.0.0
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect
 	github.com/FerretDB/FerretDB v1.24.2 // indirect
 	github.com/FerretDB/wire v0.0.8 // indirect
 	github.com/SAP/go-hdb v1.13.6 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.2 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -139,3 +153,9 @@ replace example.com/quartet/packages/budget => ../../packages/budget
 replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds
 
 replace example.com/quartet/packages/event => ../../packages/event
+
+replace example.com/quartet/packages/outbox => ../../packages/outbox
+
+replace example.com/quartet/packages/eventbus => ../../packages/eventbus
+
+replace example.com/quartet/packages/awsconfig => ../../packages/awsconfig

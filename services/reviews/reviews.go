@@ -12,15 +12,21 @@ package reviews
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/eventbus"
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/packages/redact"
 	"example.com/quartet/services/reviews/internal/httpapi"
 	mongostore "example.com/quartet/services/reviews/internal/mongo"
@@ -35,6 +41,26 @@ var OpenAPI []byte
 
 // DefaultDatabase is the database used when the configuration names none.
 const DefaultDatabase = "reviews"
+
+// Name is the context's name: the source of its events and the name of its
+// consumer (its queue).
+const Name = domain.Source
+
+//go:embed events/consumes.json
+var consumesJSON []byte
+
+// Consumes lists the event types reviews consumes (events/consumes.json):
+// the AWS stack builds the consumer's EventBridge rule from it, the local
+// bus subscribes it from it.
+var Consumes = mustConsumes(consumesJSON)
+
+func mustConsumes(b []byte) []string {
+	var types []string
+	if err := json.Unmarshal(b, &types); err != nil {
+		panic("reviews: events/consumes.json: " + err.Error()) // a broken embedded file: a build defect
+	}
+	return types
+}
 
 // Config is everything the context needs to run.
 type Config struct {
@@ -60,6 +86,18 @@ type Config struct {
 	// and sweeps on a schedule (App.Sweep) instead; every New sweeps once
 	// at start either way.
 	SweepInterval time.Duration
+	// Events is where the relay publishes the context's events (the local
+	// bus, a test's recorder). When nil and EventBusName is set, New
+	// publishes to that EventBridge bus; when both are empty the context
+	// still writes its outbox but publishes nothing itself (tools such as
+	// migrate and recompute).
+	Events event.Publisher
+	// EventBusName is the EventBridge bus of the stage (EVENT_BUS_NAME).
+	EventBusName string
+	// OutboxSweepInterval, when positive, makes New sweep the outbox once
+	// right away and then at this interval, stopped by Close (make dev: 5
+	// s). In Lambda it is zero: the relay function sweeps (SweepOutbox).
+	OutboxSweepInterval time.Duration
 }
 
 // startSweepTimeout bounds the sweep that New runs, so that a cold start
@@ -69,11 +107,13 @@ const startSweepTimeout = 3 * time.Second
 
 // ConfigFromEnv reads the configuration from the environment: exactly one
 // of MONGODB_URI (the URI) and MONGODB_URI_SECRET (the Secrets Manager
-// secret holding it: AWS), MONGODB_DATABASE (default "reviews") and
-// REQUEST_BUDGET (a duration, budget.Default when unset). With
+// secret holding it: AWS), MONGODB_DATABASE (default "reviews"),
+// EVENT_BUS_NAME (the EventBridge bus; the Lambda functions require it)
+// and REQUEST_BUDGET (a duration, budget.Default when unset). With
 // MONGODB_URI_SECRET the caller sets Config.ReadSecret.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{MongoURI: getenv("MONGODB_URI"), MongoURISecret: getenv("MONGODB_URI_SECRET"), Database: getenv("MONGODB_DATABASE")}
+	cfg := Config{MongoURI: getenv("MONGODB_URI"), MongoURISecret: getenv("MONGODB_URI_SECRET"), Database: getenv("MONGODB_DATABASE"),
+		EventBusName: getenv("EVENT_BUS_NAME")}
 	switch {
 	case cfg.MongoURI == "" && cfg.MongoURISecret == "":
 		return Config{}, errors.New("neither MONGODB_URI nor MONGODB_URI_SECRET is set; set one")
@@ -93,10 +133,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 
 // LogValue logs the configuration with the URI's password masked.
 func (c Config) LogValue() slog.Value {
+	bus := slog.String("event_bus", c.EventBusName)
 	if c.MongoURISecret != "" {
-		return slog.GroupValue(slog.String("mongo_uri_secret", c.MongoURISecret), slog.String("database", c.Database))
+		return slog.GroupValue(slog.String("mongo_uri_secret", c.MongoURISecret), slog.String("database", c.Database), bus)
 	}
-	return slog.GroupValue(slog.String("mongo_uri", redact.URL(c.MongoURI)), slog.String("database", c.Database))
+	return slog.GroupValue(slog.String("mongo_uri", redact.URL(c.MongoURI)), slog.String("database", c.Database), bus)
 }
 
 // SweepResult is what App.Sweep did.
@@ -111,9 +152,12 @@ type App struct {
 	client      *mongo.Client
 	db          *mongo.Database
 	store       *mongostore.Store
+	svc         *domain.Service
+	relay       *outbox.Relay
 	handler     http.Handler
 	stopSweeper context.CancelFunc
 	sweeperDone chan struct{}
+	logger      *slog.Logger
 }
 
 // New connects to MongoDB and assembles the context. It fails within
@@ -154,25 +198,108 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if ferret {
 		logger.Info("reviews database is FerretDB: serializing updates of each document in this process")
 	}
-	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: ferret, Logger: logger})
-	app := &App{
-		client:  client,
-		db:      db,
-		store:   store,
-		handler: budget.Handler(cfg.RequestBudget, httpapi.New(domain.NewService(store), logger)),
+	bus, err := publisher(ctx, cfg)
+	if err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
 	}
+	store := mongostore.NewStore(db, mongostore.Options{SerializeUpdates: ferret, Logger: logger})
+	app := &App{client: client, db: db, store: store, logger: logger}
+	var relay domain.Relay // none without a bus: events wait in the outbox
+	if bus != nil {
+		app.relay = outbox.NewRelay(store, bus, logger)
+		relay = app.relay
+	}
+	app.svc = domain.NewService(store, relay)
+	app.handler = budget.Handler(cfg.RequestBudget, httpapi.New(app.svc, logger))
 	sctx, cancel := context.WithTimeout(ctx, startSweepTimeout)
 	app.logSweep(sctx, logger, "start")
 	cancel()
+	loops := []func(context.Context){}
 	if cfg.SweepInterval > 0 {
+		loops = append(loops, func(ctx context.Context) { store.RunSweeper(ctx, cfg.SweepInterval) })
+	}
+	if cfg.OutboxSweepInterval > 0 && app.relay != nil {
+		loops = append(loops, func(ctx context.Context) {
+			app.logOutboxSweep(ctx)
+			app.relay.Run(ctx, cfg.OutboxSweepInterval, outbox.DefaultGrace)
+		})
+	}
+	if len(loops) > 0 {
 		sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		app.stopSweeper, app.sweeperDone = stop, make(chan struct{})
 		go func() {
 			defer close(app.sweeperDone)
-			store.RunSweeper(sweepCtx, cfg.SweepInterval)
+			done := make(chan struct{}, len(loops))
+			for _, loop := range loops {
+				go func() { loop(sweepCtx); done <- struct{}{} }()
+			}
+			for range loops {
+				<-done
+			}
 		}()
 	}
 	return app, nil
+}
+
+// publisher returns where the relay publishes: cfg.Events, else the
+// EventBridge bus cfg.EventBusName, else nil (nowhere).
+func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
+	switch {
+	case cfg.Events != nil:
+		return cfg.Events, nil
+	case cfg.EventBusName == "":
+		return nil, nil
+	}
+	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("reviews event bus: %w", err)
+	}
+	return eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName), nil
+}
+
+// logOutboxSweep sweeps the outbox once and logs what it published.
+func (a *App) logOutboxSweep(ctx context.Context) {
+	n, err := a.SweepOutbox(ctx)
+	switch {
+	case err != nil && !errors.Is(err, context.Canceled):
+		a.logger.WarnContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
+	case n > 0:
+		a.logger.InfoContext(ctx, "outbox sweep published what a crash or an outage left behind", "published", n)
+	}
+}
+
+// Subscription is reviews' consumer, for the bus: Consumer "reviews", the
+// types of Consumes, and a handler that keeps the product projection and
+// the purchases (and so the verified-purchase marks), idempotently. It
+// returns nil once an event's effect is stored or when it has none, an
+// error when trying again may succeed (the store failed) or the event's
+// data is unusable (it then ends in the dead letters). Every log line
+// about an event carries the event's attributes.
+func (a *App) Subscription() event.Subscription {
+	return event.Subscription{
+		Consumer: Name,
+		Types:    Consumes,
+		Handler: func(ctx context.Context, e event.Envelope) error {
+			err := a.svc.HandleEvent(ctx, e)
+			if errors.Is(err, domain.ErrBadEvent) {
+				a.logger.LogAttrs(ctx, slog.LevelError, "event with data reviews cannot use",
+					append(e.LogAttrs(), slog.Any("error", err))...)
+			}
+			return err
+		},
+	}
+}
+
+// SweepOutbox publishes the events the outbox still holds that are older
+// than outbox.DefaultGrace (a crash between a change and its publication, a
+// bus that was down) and returns how many it published: one run of the
+// relay function. Without a bus it publishes nothing.
+func (a *App) SweepOutbox(ctx context.Context) (int, error) {
+	if a.relay == nil {
+		return 0, nil
+	}
+	return a.relay.Sweep(ctx, outbox.DefaultGrace)
 }
 
 // logSweep runs a sweep of every owed change and logs what it did.

@@ -20,6 +20,7 @@ import (
 	"example.com/quartet/packages/apitest"
 	"example.com/quartet/packages/benchratio"
 	"example.com/quartet/packages/embeddedferret"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/services/reviews"
 )
@@ -50,7 +51,24 @@ func startApp(tb testing.TB) (*reviews.App, *embeddedferret.Server) {
 	if err := app.Migrate(ctx); err != nil {
 		tb.Fatalf("Migrate: %v", err)
 	}
+	knowProduct(tb, app, product)
 	return app, srv
+}
+
+// knowProduct hands the app's consumer catalog's ProductCreated of
+// productID, as the bus would.
+func knowProduct(tb testing.TB, app *reviews.App, productID string) {
+	tb.Helper()
+	e, err := event.New(context.Background(), "catalog", "ProductCreated", productID, 1, map[string]any{
+		"productId": productID, "name": "Travel mug", "price": map[string]any{"amount": "24.90", "currency": "EUR"},
+		"status": "active", "version": 1,
+	}, time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := app.Subscription().Handle(context.Background(), e); err != nil {
+		tb.Fatalf("handle ProductCreated: %v", err)
+	}
 }
 
 func TestConfigFromEnv(t *testing.T) {

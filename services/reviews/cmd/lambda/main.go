@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,6 +43,9 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	cfg, err := reviews.ConfigFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.EventBusName == "" {
+		return errors.New("EVENT_BUS_NAME is not set")
 	}
 	if cfg.MongoURISecret != "" { // region and credentials: the execution role's
 		if cfg.ReadSecret, err = awssecret.Reader(awssecret.Options{Getenv: getenv}); err != nil {

@@ -19,6 +19,11 @@ func TestRunNeedsConfiguration(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "MONGODB_URI") {
 		t.Fatalf("run without MONGODB_URI: err = %v, want it named", err)
 	}
+	env := map[string]string{"MONGODB_URI": "mongodb://127.0.0.1:1/"}
+	err = run(context.Background(), func(k string) string { return env[k] }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "EVENT_BUS_NAME") {
+		t.Fatalf("run without EVENT_BUS_NAME: err = %v, want it named", err)
+	}
 }
 
 // TestDoesNotLinkFerretDB keeps the local stand-in out of the Lambda

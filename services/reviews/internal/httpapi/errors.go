@@ -16,6 +16,7 @@ var errorTable = problem.Table{
 	{Err: identity.ErrForbidden, Status: http.StatusForbidden},
 	{Err: reviews.ErrNotAuthor, Status: http.StatusForbidden},
 	{Err: reviews.ErrNotFound, Status: http.StatusNotFound},
+	{Err: reviews.ErrProductNotFound, Status: http.StatusNotFound},
 	{Err: reviews.ErrDuplicateReview, Status: http.StatusConflict},
 	{Err: reviews.ErrDuplicateVote, Status: http.StatusConflict},
 	{Err: reviews.ErrVersionMismatch, Status: http.StatusPreconditionFailed},

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -8,8 +9,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"example.com/quartet/packages/apitest"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews"
 	"example.com/quartet/services/reviews/internal/httpapi"
 	"example.com/quartet/services/reviews/internal/memory"
@@ -26,8 +29,44 @@ var (
 
 func newAPI(t *testing.T) *apitest.API {
 	t.Helper()
+	api, _ := newAPIService(t)
+	return api
+}
+
+// newAPIService returns the API on a memory store whose product
+// projection knows product, seeded through the consumer as the bus would,
+// and the service, whose HandleEvent is the consumer.
+func newAPIService(t *testing.T) (*apitest.API, *domain.Service) {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return apitest.New(t, reviews.OpenAPI, httpapi.New(domain.NewService(memory.NewStore()), logger))
+	svc := domain.NewService(memory.NewStore(), nil)
+	handle(t, svc, catalogEvent(t, domain.TypeProductCreated, product, 1))
+	return apitest.New(t, reviews.OpenAPI, httpapi.New(svc, logger)), svc
+}
+
+// catalogEvent returns a Product* event of catalog's, as docs/events.md
+// describes it.
+func catalogEvent(t *testing.T, typ, productID string, version int) event.Envelope {
+	t.Helper()
+	status := "active"
+	if typ == domain.TypeProductArchived {
+		status = domain.ProductArchived
+	}
+	e, err := event.New(context.Background(), "catalog", typ, productID, 1, map[string]any{
+		"productId": productID, "name": "Travel mug", "price": map[string]any{"amount": "24.90", "currency": "EUR"},
+		"status": status, "version": version,
+	}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func handle(t *testing.T, svc *domain.Service, e event.Envelope) {
+	t.Helper()
+	if err := svc.HandleEvent(context.Background(), e); err != nil {
+		t.Fatalf("HandleEvent(%s): %v", e.Type, err)
+	}
 }
 
 func TestRoutesMatchOpenAPI(t *testing.T) {
@@ -256,7 +295,7 @@ func TestListBadParameters(t *testing.T) {
 }
 
 func TestUnknownPaths(t *testing.T) {
-	h := httpapi.New(domain.NewService(memory.NewStore()), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := httpapi.New(domain.NewService(memory.NewStore(), nil), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, tt := range []struct {
 		method, path string
 		want         int
@@ -269,5 +308,75 @@ func TestUnknownPaths(t *testing.T) {
 		if rec.Code != tt.want {
 			t.Errorf("%s %s = %d, want %d", tt.method, tt.path, rec.Code, tt.want)
 		}
+	}
+}
+
+// TestUnknownProduct: reviews knows the products catalog announced; for
+// any other id, creating a review, listing reviews and reading the rating
+// answer 404, until the product's ProductCreated arrives. An archived
+// product's reviews stay readable, and it may still be reviewed.
+func TestUnknownProduct(t *testing.T) {
+	api, svc := newAPIService(t)
+	unknown := "0190a000-0000-7000-8000-0000000000ab"
+	requests := []apitest.Request{
+		{Method: "POST", Path: "/v1/products/" + unknown + "/reviews", Body: `{"rating":3,"title":"t"}`, Claims: alice},
+		{Method: "GET", Path: "/v1/products/" + unknown + "/reviews"},
+		{Method: "GET", Path: "/v1/products/" + unknown + "/rating"},
+		{Method: "GET", Path: "/v1/products/not-an-id/rating"},
+		{Method: "GET", Path: "/v1/products/not-an-id/reviews"},
+	}
+	for _, req := range requests {
+		res := api.Do(t, req)
+		wantStatus(t, res, http.StatusNotFound)
+		res.Problem(t)
+	}
+	handle(t, svc, catalogEvent(t, domain.TypeProductCreated, unknown, 1))
+	for i, want := range []int{http.StatusCreated, http.StatusOK, http.StatusOK} {
+		wantStatus(t, api.Do(t, requests[i]), want)
+	}
+	handle(t, svc, catalogEvent(t, domain.TypeProductArchived, unknown, 2))
+	bobReview := requests[0]
+	bobReview.Claims = bob
+	for i, req := range []apitest.Request{bobReview, requests[1], requests[2]} {
+		wantStatus(t, api.Do(t, req), []int{http.StatusCreated, http.StatusOK, http.StatusOK}[i])
+	}
+}
+
+// TestVerifiedPurchase: a review shows verifiedPurchase once orders
+// confirms its author's order of the product, written before or after.
+func TestVerifiedPurchase(t *testing.T) {
+	api, svc := newAPIService(t)
+	confirm := func(customer, orderID string) {
+		t.Helper()
+		e, err := event.New(context.Background(), "orders", domain.TypeOrderConfirmed, orderID, 1, map[string]any{
+			"orderId": orderID, "customerId": customer, "lines": []any{map[string]any{"productId": product, "quantity": 1}},
+		}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		handle(t, svc, e)
+	}
+	verified := func(id string) bool {
+		t.Helper()
+		res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/reviews/" + id})
+		wantStatus(t, res, http.StatusOK)
+		var r struct {
+			VerifiedPurchase bool `json:"verifiedPurchase"`
+		}
+		res.JSON(t, &r)
+		return r.VerifiedPurchase
+	}
+	a, _ := create(t, api, alice, 5)
+	if verified(a.ID) {
+		t.Error("a review without an order is verified")
+	}
+	confirm("alice", "0190a000-0000-7000-8000-0000000000c1")
+	if !verified(a.ID) {
+		t.Error("a review written before its author's confirmed order is not verified")
+	}
+	confirm("bob", "0190a000-0000-7000-8000-0000000000c2")
+	b, _ := create(t, api, bob, 2)
+	if !verified(b.ID) {
+		t.Error("a review written after its author's confirmed order is not verified")
 	}
 }

@@ -8,20 +8,34 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
 
-// Store keeps reviews, votes and summaries in maps guarded by one mutex, so
-// every method is atomic.
+// Store keeps reviews, votes, summaries, the projections and the outbox in
+// maps guarded by one mutex, so every method is atomic: a change and its
+// events are stored together.
 type Store struct {
 	mu        sync.Mutex
 	reviews   map[string]reviews.Review
 	votes     map[vote]struct{}
 	summaries map[string]reviews.Summary
+	products  map[string]reviews.Product
+	purchases map[purchaseKey]*purchases
+	outbox    []event.Envelope // in the order written
 }
 
 type vote struct{ reviewID, voterID string }
+
+type purchaseKey struct{ customerID, productID string }
+
+// purchases is reviews.Purchases with the ids of the events recorded.
+type purchases struct {
+	reviews.Purchases
+	events []string
+}
 
 var _ reviews.Store = (*Store)(nil)
 
@@ -31,21 +45,27 @@ func NewStore() *Store {
 		reviews:   make(map[string]reviews.Review),
 		votes:     make(map[vote]struct{}),
 		summaries: make(map[string]reviews.Summary),
+		products:  make(map[string]reviews.Product),
+		purchases: make(map[purchaseKey]*purchases),
 	}
 }
 
 // CreateReview implements reviews.Store.
-func (s *Store) CreateReview(_ context.Context, r reviews.Review) error {
+func (s *Store) CreateReview(_ context.Context, r reviews.Review, events []event.Envelope) (reviews.Review, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, other := range s.reviews {
 		if other.ProductID == r.ProductID && other.Author.Subject == r.Author.Subject {
-			return reviews.ErrDuplicateReview
+			return reviews.Review{}, reviews.ErrDuplicateReview
 		}
 	}
+	if p := s.purchases[purchaseKey{r.Author.Subject, r.ProductID}]; p != nil {
+		r.VerifiedPurchase = p.Verified()
+	}
 	s.reviews[r.ID] = r
+	s.outbox = append(s.outbox, events...)
 	s.count(r.ProductID, r.Rating, +1)
-	return nil
+	return r, nil
 }
 
 // Review implements reviews.Store.
@@ -94,7 +114,7 @@ func (s *Store) Reviews(_ context.Context, q reviews.Query) (reviews.Page, error
 }
 
 // UpdateReview implements reviews.Store.
-func (s *Store) UpdateReview(_ context.Context, id string, update func(*reviews.Review) error) (reviews.Review, error) {
+func (s *Store) UpdateReview(_ context.Context, id string, update func(*reviews.Review) ([]event.Envelope, error)) (reviews.Review, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.reviews[id]
@@ -102,7 +122,8 @@ func (s *Store) UpdateReview(_ context.Context, id string, update func(*reviews.
 		return reviews.Review{}, reviews.ErrNotFound
 	}
 	next := old
-	if err := update(&next); err != nil {
+	events, err := update(&next)
+	if err != nil {
 		return reviews.Review{}, err
 	}
 	// Only the fields an edit may change are saved, as in the MongoDB store.
@@ -110,6 +131,7 @@ func (s *Store) UpdateReview(_ context.Context, id string, update func(*reviews.
 	saved.Rating, saved.Title, saved.Body = next.Rating, next.Title, next.Body
 	saved.UpdatedAt, saved.Version = next.UpdatedAt, next.Version
 	s.reviews[id] = saved
+	s.outbox = append(s.outbox, events...)
 	if saved.Rating != old.Rating {
 		s.count(old.ProductID, old.Rating, -1)
 		s.count(old.ProductID, saved.Rating, +1)
@@ -118,14 +140,15 @@ func (s *Store) UpdateReview(_ context.Context, id string, update func(*reviews.
 }
 
 // DeleteReview implements reviews.Store.
-func (s *Store) DeleteReview(_ context.Context, id string, check func(reviews.Review) error) error {
+func (s *Store) DeleteReview(_ context.Context, id string, check func(reviews.Review) ([]event.Envelope, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.reviews[id]
 	if !ok {
 		return reviews.ErrNotFound
 	}
-	if err := check(r); err != nil {
+	events, err := check(r)
+	if err != nil {
 		return err
 	}
 	delete(s.reviews, id)
@@ -134,6 +157,7 @@ func (s *Store) DeleteReview(_ context.Context, id string, check func(reviews.Re
 			delete(s.votes, v)
 		}
 	}
+	s.outbox = append(s.outbox, events...)
 	s.count(r.ProductID, r.Rating, -1)
 	return nil
 }
@@ -171,4 +195,83 @@ func (s *Store) count(productID string, rating, delta int) {
 	sum := s.summaries[productID]
 	sum.Add(rating, delta)
 	s.summaries[productID] = sum
+}
+
+// Product implements reviews.Store.
+func (s *Store) Product(_ context.Context, id string) (reviews.Product, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.products[id]
+	if !ok {
+		return reviews.Product{}, reviews.ErrProductNotFound
+	}
+	return p, nil
+}
+
+// SaveProduct implements reviews.Store.
+func (s *Store) SaveProduct(_ context.Context, p reviews.Product, _ string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.products[p.ID]; ok && old.Version >= p.Version {
+		return false, nil
+	}
+	s.products[p.ID] = p
+	return true, nil
+}
+
+// RecordOrder implements reviews.Store.
+func (s *Store) RecordOrder(_ context.Context, o reviews.OrderEvent) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, productID := range o.ProductIDs {
+		k := purchaseKey{o.CustomerID, productID}
+		p := s.purchases[k]
+		if p == nil {
+			p = &purchases{}
+			s.purchases[k] = p
+		}
+		if slices.Contains(p.events, o.EventID) {
+			continue
+		}
+		p.events = append(p.events, o.EventID)
+		set := &p.Confirmed
+		if o.Cancelled {
+			set = &p.Cancelled
+		}
+		if !slices.Contains(*set, o.OrderID) {
+			*set = append(*set, o.OrderID)
+		}
+		for id, r := range s.reviews {
+			if r.ProductID == productID && r.Author.Subject == o.CustomerID {
+				r.VerifiedPurchase = p.Verified()
+				s.reviews[id] = r
+			}
+		}
+	}
+	return nil
+}
+
+// Pending implements outbox.Store.
+func (s *Store) Pending(_ context.Context, before time.Time, limit int) ([]event.Envelope, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []event.Envelope
+	for _, e := range s.outbox {
+		if e.Time.Before(before) {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b event.Envelope) int { return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID)) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// Remove implements outbox.Store.
+func (s *Store) Remove(_ context.Context, ids []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outbox = slices.DeleteFunc(s.outbox, func(e event.Envelope) bool { return slices.Contains(ids, e.ID) })
+	return nil
 }

@@ -37,7 +37,7 @@ func BenchmarkCreateReview(b *testing.B) {
 			r := reviews.Review{ID: fmt.Sprintf("0190a000-0000-7000-8000-%012d", i), ProductID: benchProduct(i),
 				Author: reviews.Author{Subject: fmt.Sprintf("c%d", i), Name: "C"}, Rating: 1 + i%5, Title: "t",
 				CreatedAt: now, UpdatedAt: now, Version: 1}
-			if err := s.CreateReview(context.Background(), r); err != nil {
+			if _, err := s.CreateReview(context.Background(), r, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

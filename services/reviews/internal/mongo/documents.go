@@ -15,6 +15,8 @@ const (
 	reviewsColl   = "reviews"
 	votesColl     = "votes"
 	summariesColl = "summaries"
+	productsColl  = "products"
+	purchasesColl = "purchases"
 )
 
 // reviewDoc is a review as stored in the reviews collection.
@@ -32,8 +34,13 @@ type reviewDoc struct {
 	UpdatedAt        time.Time `bson:"updatedAt"`
 	Version          int       `bson:"version"`
 	// Deleted marks a tombstone: the review is deleted, and the document
-	// stays only until its Pending change (uncounting it) is applied.
-	Deleted bool `bson:"deleted,omitempty"`
+	// stays only until its Pending change (uncounting it) is applied and
+	// its Outbox (its ReviewWithdrawn) published. A tombstone gives up its
+	// author's place in the unique (productId, authorId) index: its
+	// AuthorID becomes tombstoneAuthor(ID), the author moves to
+	// DeletedAuthorID, so the author may review the product again at once.
+	Deleted         bool   `bson:"deleted,omitempty"`
+	DeletedAuthorID string `bson:"deletedAuthorId,omitempty"`
 	// Pending is the change the review owes its product's summary, if any.
 	Pending *pendingDoc `bson:"pending,omitempty"`
 	// CountedVotes lists the count ids (voteDoc.Pending) of the votes
@@ -43,6 +50,65 @@ type reviewDoc struct {
 	// forgets the ids counted more than appliedRetention ago.
 	CountedVotes []string `bson:"countedVotes,omitempty"`
 	CountedAt    []string `bson:"countedAt,omitempty"`
+	// Outbox holds the events of the review's changes not published yet,
+	// oldest first, each written by the same single-document write as its
+	// change. OutboxIDs are their ids, at the same positions (the relay
+	// removes events by id), and OutboxSince the first of them, the oldest
+	// (UUIDv7s sort by time): the sweep reads the outbox oldest first on
+	// its index. All three are absent when the outbox is empty.
+	Outbox      []outboxEntry `bson:"outbox,omitempty"`
+	OutboxIDs   []string      `bson:"outboxIds,omitempty"`
+	OutboxSince string        `bson:"outboxSince,omitempty"`
+	// PurchaseVersion is the version of the author's purchases of the
+	// product that VerifiedPurchase was last set from; an older one never
+	// overwrites it. Verify, set by the insert, says the purchases are
+	// still to be looked up (the create, or the sweep after a crash,
+	// clears it when it has).
+	PurchaseVersion int  `bson:"purchaseVersion,omitempty"`
+	Verify          bool `bson:"verify,omitempty"`
+}
+
+// outboxEntry is one event in a review's outbox: its id and its envelope
+// as JSON, exactly as it will be published.
+type outboxEntry struct {
+	ID       string `bson:"id"`
+	Envelope string `bson:"envelope"`
+}
+
+// tombstoneAuthor is the AuthorID of the tombstone of review id: unique,
+// and no customer's.
+func tombstoneAuthor(id string) string { return "deleted/" + id }
+
+// productDoc is the product projection's copy of one of catalog's
+// products. EventID is the id of the event that wrote this version.
+type productDoc struct {
+	ID      string `bson:"_id"`
+	Name    string `bson:"name"`
+	Status  string `bson:"status"`
+	Version int    `bson:"version"`
+	EventID string `bson:"eventId"`
+}
+
+// purchaseDoc is what reviews knows of one customer's orders of one
+// product; _id is "<customerId>/<productId>". Confirmed and Cancelled are
+// sets of order ids; Events lists the ids of the order events recorded,
+// each added by the same update that recorded it, so a duplicate event
+// changes nothing; Version counts the events recorded, so that a review is
+// never marked from an older state than the one it was marked from.
+type purchaseDoc struct {
+	ID         string   `bson:"_id"`
+	CustomerID string   `bson:"customerId"`
+	ProductID  string   `bson:"productId"`
+	Confirmed  []string `bson:"confirmed,omitempty"`
+	Cancelled  []string `bson:"cancelled,omitempty"`
+	Events     []string `bson:"events,omitempty"`
+	Version    int      `bson:"version"`
+}
+
+func purchaseID(customerID, productID string) string { return customerID + "/" + productID }
+
+func (d purchaseDoc) verified() bool {
+	return reviews.Purchases{Confirmed: d.Confirmed, Cancelled: d.Cancelled}.Verified()
 }
 
 // pendingDoc is a change of a product's summary that a review owes, written

@@ -41,6 +41,18 @@ func indexes() map[string][]mongo.IndexModel {
 				Keys:    bson.D{{Key: "countedAt", Value: 1}},
 				Options: options.Index().SetName("counted_at").SetSparse(true),
 			},
+			{ // the outbox sweep: reviews with unpublished events, oldest first
+				Keys:    bson.D{{Key: "outboxSince", Value: 1}},
+				Options: options.Index().SetName("outbox_since").SetSparse(true),
+			},
+			{ // the relay: the reviews holding published events
+				Keys:    bson.D{{Key: "outboxIds", Value: 1}},
+				Options: options.Index().SetName("outbox_ids").SetSparse(true),
+			},
+			{ // the sweep: new reviews whose purchases are not looked up yet
+				Keys:    bson.D{{Key: "verify", Value: 1}},
+				Options: options.Index().SetName("verify").SetSparse(true),
+			},
 		},
 		votesColl: {
 			{ // one vote per customer per review; also finds a review's votes
@@ -71,7 +83,7 @@ func indexes() map[string][]mongo.IndexModel {
 // index, because it deletes them from its list by their original positions.
 func Migrate(ctx context.Context, db *mongo.Database) error {
 	all := indexes()
-	for _, coll := range []string{reviewsColl, votesColl, summariesColl} {
+	for _, coll := range []string{reviewsColl, votesColl, summariesColl, productsColl, purchasesColl} {
 		for _, index := range all[coll] {
 			if _, err := db.Collection(coll).Indexes().CreateOne(ctx, index); err != nil {
 				return fmt.Errorf("create index on %s: %w", coll, err)

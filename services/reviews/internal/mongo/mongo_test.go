@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"example.com/quartet/packages/embeddedferret"
+	domainevent "example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews/internal/mongo"
 	"example.com/quartet/services/reviews/internal/reviews"
 	"example.com/quartet/services/reviews/internal/reviewstest"
@@ -138,9 +139,11 @@ func TestRecompute(t *testing.T) {
 	client := ferretClient(t)
 	db := newDatabase(t, client)
 	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
-	svc := reviews.NewService(s)
-
+	svc := reviews.NewService(s, nil)
 	product := "0190a000-0000-7000-8000-000000000001"
+	if _, err := s.SaveProduct(ctx, reviews.Product{ID: product, Name: "P", Status: "active", Version: 1}, "e1"); err != nil {
+		t.Fatal(err)
+	}
 	var ids []string
 	for i, rating := range []int{5, 4, 4} {
 		r, err := svc.CreateReview(ctx, reviews.NewReview{ProductID: product,
@@ -245,14 +248,14 @@ func TestStoreFinishesAnOperationWhoseCallerWentAway(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000a1", ProductID: "0190a000-0000-7000-8000-000000000001",
 		Author: reviews.Author{Subject: "c1", Name: "C"}, Rating: 4, Title: "t", CreatedAt: now, UpdatedAt: now, Version: 1}
-	if err := s.CreateReview(goneAfter("insert reviews"), r); err != nil {
+	if _, err := s.CreateReview(goneAfter("insert reviews"), r, nil); err != nil {
 		t.Errorf("CreateReview: %v", err)
 	}
 	noDrift("a create")
 
-	if _, err := s.UpdateReview(goneAfter("update reviews"), r.ID, func(r *reviews.Review) error {
+	if _, err := s.UpdateReview(goneAfter("update reviews"), r.ID, func(r *reviews.Review) ([]domainevent.Envelope, error) {
 		r.Rating, r.Version = 2, r.Version+1
-		return nil
+		return nil, nil
 	}); err != nil {
 		t.Errorf("UpdateReview: %v", err)
 	}
@@ -263,8 +266,112 @@ func TestStoreFinishesAnOperationWhoseCallerWentAway(t *testing.T) {
 	}
 	noDrift("a helpful vote")
 
-	if err := s.DeleteReview(goneAfter("delete reviews"), r.ID, func(reviews.Review) error { return nil }); err != nil {
+	if err := s.DeleteReview(goneAfter("delete reviews"), r.ID, func(reviews.Review) ([]domainevent.Envelope, error) { return nil, nil }); err != nil {
 		t.Errorf("DeleteReview: %v", err)
 	}
 	noDrift("a delete")
+}
+
+// TestOutboxInTheReviewDocument: a review's events travel in its own
+// document, written by the same write as the change; a tombstone gives up
+// its author's place at once and disappears, votes included, once its
+// summary change is applied and its event published, in either order.
+func TestOutboxInTheReviewDocument(t *testing.T) {
+	ctx := context.Background()
+	db := newDatabase(t, ferretClient(t))
+	s := mongo.NewStore(db, mongo.Options{SerializeUpdates: true})
+	product := "0190a000-0000-7000-8000-0000000000d1"
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000d2", ProductID: product,
+		Author: reviews.Author{Subject: "alice", Name: "A"}, Rating: 4, Title: "t", CreatedAt: now, UpdatedAt: now, Version: 1}
+	submitted, err := reviews.Submitted(ctx, r, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateReview(ctx, r, []domainevent.Envelope{submitted}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddHelpfulVote(ctx, r.ID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	type stored struct {
+		AuthorID string `bson:"authorId"`
+		Deleted  bool   `bson:"deleted"`
+		Outbox   []struct {
+			ID       string `bson:"id"`
+			Envelope string `bson:"envelope"`
+		} `bson:"outbox"`
+		OutboxSince string `bson:"outboxSince"`
+	}
+	read := func() (stored, error) {
+		var d stored
+		err := db.Collection("reviews").FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&d)
+		return d, err
+	}
+	d, err := read()
+	if err != nil || len(d.Outbox) != 1 || d.Outbox[0].ID != submitted.ID || d.OutboxSince != submitted.ID {
+		t.Fatalf("review document = %+v, %v; want its ReviewSubmitted in its outbox", d, err)
+	}
+	if e, err := domainevent.Parse([]byte(d.Outbox[0].Envelope)); err != nil || e.Type != reviews.TypeReviewSubmitted || string(e.Data) != string(submitted.Data) {
+		t.Errorf("outbox entry = %+v, %v; want the event as written", e, err)
+	}
+
+	if err := s.DeleteReview(ctx, r.ID, func(r reviews.Review) ([]domainevent.Envelope, error) {
+		e, err := reviews.Withdrawn(ctx, r, time.Now())
+		return []domainevent.Envelope{e}, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d, err = read()
+	if err != nil || !d.Deleted || d.AuthorID == "alice" || len(d.Outbox) != 2 || d.OutboxSince != submitted.ID {
+		t.Fatalf("tombstone = %+v, %v; want deleted, its author's place given up, both events in its outbox", d, err)
+	}
+	events, err := s.Pending(ctx, time.Now().Add(time.Hour), 10)
+	if err != nil || len(events) != 2 {
+		t.Fatalf("Pending = %d events, %v; want 2", len(events), err)
+	}
+	if err := s.Remove(ctx, []string{events[0].ID, events[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	for coll, filter := range map[string]bson.D{"reviews": {{Key: "_id", Value: r.ID}}, "votes": {{Key: "reviewId", Value: r.ID}}} {
+		if n, err := db.Collection(coll).CountDocuments(ctx, filter); err != nil || n != 0 {
+			t.Errorf("%s of the review once its events are published: %d, %v; want none", coll, n, err)
+		}
+	}
+
+	// A tombstone that owes its summary a change and holds an event,
+	// settled in both orders.
+	for _, order := range []string{"publish first", "sweep first"} {
+		t.Run(order, func(t *testing.T) {
+			id := idAt(time.Now()) + "-7000-8000-0000000000d3"
+			eventID := idAt(time.Now().Add(-time.Minute)) + "-7000-8000-0000000000d4"
+			if _, err := db.Collection("reviews").InsertOne(ctx, bson.D{{Key: "_id", Value: id},
+				{Key: "productId", Value: product}, {Key: "authorId", Value: "deleted/" + id}, {Key: "rating", Value: 4}, {Key: "version", Value: 2},
+				{Key: "deleted", Value: true}, {Key: "pending", Value: bson.D{{Key: "id", Value: idAt(time.Now()) + "-7000-8000-000000000005"}, {Key: "r4", Value: -1}}},
+				{Key: "outbox", Value: bson.A{bson.D{{Key: "id", Value: eventID}, {Key: "envelope", Value: "{}"}}}},
+				{Key: "outboxIds", Value: bson.A{eventID}}, {Key: "outboxSince", Value: eventID}}); err != nil {
+				t.Fatal(err)
+			}
+			steps := []func() error{
+				func() error { return s.Remove(ctx, []string{eventID}) },
+				func() error { _, err := s.Sweep(ctx, 0); return err },
+			}
+			if order == "sweep first" {
+				steps[0], steps[1] = steps[1], steps[0]
+			}
+			count := func() int64 {
+				n, err := db.Collection("reviews").CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if err := steps[0](); err != nil || count() != 1 {
+				t.Fatalf("after the first step: %v, %d tombstones; want it kept for the other", err, count())
+			}
+			if err := steps[1](); err != nil || count() != 0 {
+				t.Errorf("after both: %v, %d tombstones; want it gone", err, count())
+			}
+		})
+	}
 }

@@ -79,14 +79,18 @@ func (s *Store) applyPending(ctx context.Context, productID string, p *pendingDo
 }
 
 // finishPending completes the change d owes: it applies d.Pending to the
-// summary, then clears it from the review, or, for a tombstone, deletes the
-// review and its votes. Every step is idempotent, so an operation, the
-// sweep and a crash-interrupted earlier attempt may all finish the same
-// change. The clear is conditioned on the change's ID, so it never clears a
-// newer change.
+// summary, then clears it from the review; a tombstone is then deleted,
+// with the review's votes, if its outbox is published too (dropTombstone).
+// Every step is idempotent, so an operation, the sweep and a
+// crash-interrupted earlier attempt may all finish the same change. The
+// clear is conditioned on the change's ID, so it never clears a newer
+// change.
 func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 	p := d.Pending
 	if p == nil {
+		if d.Deleted {
+			return s.dropTombstone(ctx, d.ID)
+		}
 		return nil
 	}
 	if err := s.applyPending(ctx, d.ProductID, p); err != nil {
@@ -94,27 +98,46 @@ func (s *Store) finishPending(ctx context.Context, d reviewDoc) error {
 	}
 	owes := bson.D{{Key: "pending.id", Value: p.ID}}
 	stillOwes := matching(func(r reviewDoc) bool { return r.Pending != nil && r.Pending.ID == p.ID })
-	if d.Deleted {
-		err := s.serialize(reviewsColl, d.ID, func() error {
-			_, err := s.deleteIf(ctx, s.reviews, d.ID, owes, stillOwes)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("delete review %s: %w", d.ID, err)
-		}
-		// Leftover votes of a deleted review are harmless: no review will
-		// have its ID again. Deleting them only saves space.
-		if _, err := s.votes.DeleteMany(ctx, bson.D{{Key: "reviewId", Value: d.ID}}); err != nil {
-			return fmt.Errorf("delete votes of review %s: %w", d.ID, err)
-		}
-		return nil
-	}
 	err := s.serialize(reviewsColl, d.ID, func() error {
 		_, err := s.updateIf(ctx, s.reviews, d.ID, owes, stillOwes, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("clear change %s of review %s: %w", p.ID, d.ID, err)
+	}
+	if d.Deleted {
+		return s.dropTombstone(ctx, d.ID)
+	}
+	return nil
+}
+
+// dropTombstone deletes the tombstone id, and then the votes of its
+// review, if it owes its summary nothing and its outbox is empty. The two
+// writers that settle a tombstone, finishPending (which clears the change
+// it owes) and Remove (which empties its outbox), each call it after their
+// own write, so whichever comes second deletes it.
+func (s *Store) dropTombstone(ctx context.Context, id string) error {
+	settled := bson.D{
+		{Key: "deleted", Value: true},
+		{Key: "pending", Value: bson.D{{Key: "$exists", Value: false}}},
+		{Key: "outboxIds", Value: bson.D{{Key: "$exists", Value: false}}},
+	}
+	isSettled := matching(func(r reviewDoc) bool { return r.Deleted && r.Pending == nil && len(r.OutboxIDs) == 0 })
+	var deleted bool
+	err := s.serialize(reviewsColl, id, func() (err error) {
+		deleted, err = s.deleteIf(ctx, s.reviews, id, settled, isSettled)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete tombstone %s: %w", id, err)
+	}
+	if !deleted {
+		return nil
+	}
+	// Leftover votes of a deleted review are harmless: no review will
+	// have its ID again. Deleting them only saves space.
+	if _, err := s.votes.DeleteMany(ctx, bson.D{{Key: "reviewId", Value: id}}); err != nil {
+		return fmt.Errorf("delete votes of review %s: %w", id, err)
 	}
 	return nil
 }
@@ -180,6 +203,7 @@ type SweepResult struct {
 	Finished  int // changes owed by reviews, now applied
 	Counted   int // helpful votes not counted yet, now counted (or dropped with their deleted review)
 	Forgotten int // applied change and counted vote ids dropped from summaries and reviews
+	Verified  int // new reviews whose purchases were not looked up yet, now looked up
 }
 
 // Sweep finishes every change that reviews owe their summaries, and counts
@@ -213,7 +237,22 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 	if err := scanFilter(ctx, s.votes, voteFilter, nil, func(v voteDoc) { uncounted = append(uncounted, v) }); err != nil {
 		return res, err
 	}
+	var unverified []reviewDoc
+	verifyFilter := bson.D{{Key: "verify", Value: true}}
+	if minAge > 0 {
+		verifyFilter = append(verifyFilter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: idFloor(time.Now().Add(-minAge))}}})
+	}
+	if err := scanFilter(ctx, s.reviews, verifyFilter, nil, func(d reviewDoc) { unverified = append(unverified, d) }); err != nil {
+		return res, err
+	}
 	var errs []error
+	for _, d := range unverified {
+		if _, err := s.verify(ctx, d.ID, d.AuthorID, d.ProductID, true); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		res.Verified++
+	}
 	for _, d := range owing {
 		if err := s.finishPending(ctx, d); err != nil {
 			errs = append(errs, err)
@@ -229,7 +268,7 @@ func (s *Store) Sweep(ctx context.Context, minAge time.Duration) (SweepResult, e
 		res.Counted++
 	}
 	if len(errs) > 0 {
-		return res, fmt.Errorf("sweep: %d of %d owed changes not finished: %w", len(errs), len(owing)+len(uncounted), errors.Join(errs...))
+		return res, fmt.Errorf("sweep: %d of %d owed changes not finished: %w", len(errs), len(owing)+len(uncounted)+len(unverified), errors.Join(errs...))
 	}
 	floor := idFloor(time.Now().Add(-appliedRetention))
 	for _, list := range []struct {

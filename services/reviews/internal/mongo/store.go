@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/optimistic"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
@@ -58,6 +60,8 @@ type Store struct {
 	reviews   *mongo.Collection
 	votes     *mongo.Collection
 	summaries *mongo.Collection
+	products  *mongo.Collection
+	purchases *mongo.Collection
 	locks     *docLocks // nil on MongoDB; see Options.SerializeUpdates
 	logger    *slog.Logger
 }
@@ -84,6 +88,8 @@ func NewStore(db *mongo.Database, opts Options) *Store {
 		reviews:   db.Collection(reviewsColl),
 		votes:     db.Collection(votesColl),
 		summaries: db.Collection(summariesColl),
+		products:  db.Collection(productsColl),
+		purchases: db.Collection(purchasesColl),
 		logger:    opts.Logger,
 	}
 	if s.logger == nil {
@@ -97,12 +103,17 @@ func NewStore(db *mongo.Database, opts Options) *Store {
 
 // CreateReview implements reviews.Store. It inserts the review, whose
 // unique (productId, authorId) index refuses a second review, with the +1
-// it owes its summary, and then applies that.
-func (s *Store) CreateReview(ctx context.Context, r reviews.Review) error {
+// it owes its summary and its events in its outbox, and then looks up the
+// author's purchases (see verify) and applies the +1.
+func (s *Store) CreateReview(ctx context.Context, r reviews.Review, events []event.Envelope) (reviews.Review, error) {
 	d := toReviewDoc(r)
+	d.VerifiedPurchase, d.Verify = false, true
 	var err error
 	if d.Pending, err = newPending(map[int]int{r.Rating: 1}); err != nil {
-		return err
+		return reviews.Review{}, err
+	}
+	if err := addToOutbox(&d, events); err != nil {
+		return reviews.Review{}, err
 	}
 	for attempt := 0; ; attempt++ {
 		_, err = s.reviews.InsertOne(ctx, d)
@@ -110,26 +121,34 @@ func (s *Store) CreateReview(ctx context.Context, r reviews.Review) error {
 			break
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("insert review: %w", err)
+			return reviews.Review{}, fmt.Errorf("insert review: %w", err)
 		}
-		// The author's earlier review may be a tombstone whose deletion
-		// was cut short: finish it, and insert again.
+		// The author's earlier review may be a tombstone of a deletion
+		// from before tombstones gave up their author's place, cut short:
+		// finish it, and insert again.
 		var old reviewDoc
 		ferr := s.reviews.FindOne(ctx, bson.D{{Key: "productId", Value: d.ProductID}, {Key: "authorId", Value: d.AuthorID}}).Decode(&old)
 		switch {
 		case errors.Is(ferr, mongo.ErrNoDocuments) && attempt == 0:
 			continue // deleted meanwhile: insert again
 		case ferr != nil && !errors.Is(ferr, mongo.ErrNoDocuments):
-			return fmt.Errorf("find the review the new one duplicates: %w", ferr)
+			return reviews.Review{}, fmt.Errorf("find the review the new one duplicates: %w", ferr)
 		case attempt > 0 || !old.Deleted:
-			return reviews.ErrDuplicateReview
+			return reviews.Review{}, reviews.ErrDuplicateReview
 		}
 		if err := s.finishPending(ctx, old); err != nil {
-			return err
+			return reviews.Review{}, err
 		}
 	}
+	fctx, cancel := followUp(ctx)
+	defer cancel()
+	verified, err := s.verify(fctx, d.ID, d.AuthorID, d.ProductID, true)
+	if err != nil {
+		s.logger.WarnContext(ctx, "verified-purchase lookup left to the sweep", "review", d.ID, "err", err)
+	}
 	s.owed(ctx, d)
-	return nil
+	r.VerifiedPurchase = verified
+	return r, nil
 }
 
 // Review implements reviews.Store.
@@ -213,7 +232,7 @@ func sortField(s reviews.Sort) string {
 // writes, with the review, the change it owes the summary (one count moved
 // between two counters), which is then applied. A change the review still
 // owes from an earlier operation is finished first, so none is lost.
-func (s *Store) UpdateReview(ctx context.Context, id string, update func(*reviews.Review) error) (reviews.Review, error) {
+func (s *Store) UpdateReview(ctx context.Context, id string, update func(*reviews.Review) ([]event.Envelope, error)) (reviews.Review, error) {
 	for attempt := range optimistic.Attempts {
 		if err := backoff(ctx, attempt); err != nil {
 			return reviews.Review{}, err
@@ -227,7 +246,8 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 		}
 		old := fromReviewDoc(d)
 		next := old
-		if err := update(&next); err != nil {
+		events, err := update(&next)
+		if err != nil {
 			return reviews.Review{}, err
 		}
 		set := bson.D{
@@ -246,9 +266,15 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 			}
 			set = append(set, bson.E{Key: "pending", Value: saved.Pending})
 		}
+		if len(events) > 0 {
+			if err := addToOutbox(&saved, events); err != nil {
+				return reviews.Review{}, err
+			}
+			set = append(set, outboxFields(saved)...)
+		}
 		var matched bool
 		err = s.serialize(reviewsColl, id, func() (err error) {
-			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(old.Version), unchanged(old.Version),
+			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(d), unchanged(d),
 				bson.D{{Key: "$set", Value: set}})
 			return err
 		})
@@ -266,22 +292,28 @@ func (s *Store) UpdateReview(ctx context.Context, id string, update func(*review
 	return reviews.Review{}, fmt.Errorf("update review %s: %w", id, reviews.ErrConflict)
 }
 
-// unchangedSince is the condition that a review is still at version and
-// not deleted; unchanged checks the same in Go (see updateIf).
-func unchangedSince(version int) bson.D {
-	return bson.D{{Key: "version", Value: version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}}
+// unchangedSince is the condition that a review is still at the version
+// of d, not deleted, and its outbox still holds what d's does (the relay
+// may have removed events since d was read, which must not come back);
+// unchanged checks the same in Go (see updateIf).
+func unchangedSince(d reviewDoc) bson.D {
+	return append(bson.D{{Key: "version", Value: d.Version}, {Key: "deleted", Value: bson.D{{Key: "$ne", Value: true}}}},
+		outboxIs(d.OutboxIDs))
 }
 
-func unchanged(version int) func(bson.Raw) (bool, error) {
-	return matching(func(r reviewDoc) bool { return r.Version == version && !r.Deleted })
+func unchanged(d reviewDoc) func(bson.Raw) (bool, error) {
+	return matching(func(r reviewDoc) bool {
+		return r.Version == d.Version && !r.Deleted && slices.Equal(r.OutboxIDs, d.OutboxIDs)
+	})
 }
 
 // DeleteReview implements reviews.Store. It turns the review as read
 // (guarded by its version, so the rating it uncounts is the one deleted)
-// into a tombstone that owes its summary the -1, then applies that and
-// deletes the tombstone and the review's votes. Readers never see a
-// tombstone.
-func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.Review) error) error {
+// into a tombstone that owes its summary the -1 and holds the events in its
+// outbox, then applies the -1. The tombstone, which readers never see and
+// which no longer holds its author's place, is deleted with the review's
+// votes once its events are published too (see dropTombstone).
+func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.Review) ([]event.Envelope, error)) error {
 	for attempt := range optimistic.Attempts {
 		if err := backoff(ctx, attempt); err != nil {
 			return err
@@ -290,7 +322,8 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		if err != nil {
 			return err
 		}
-		if err := check(fromReviewDoc(d)); err != nil {
+		events, err := check(fromReviewDoc(d))
+		if err != nil {
 			return err
 		}
 		if err := s.finishPending(ctx, d); err != nil {
@@ -298,15 +331,20 @@ func (s *Store) DeleteReview(ctx context.Context, id string, check func(reviews.
 		}
 		tomb := d
 		tomb.Deleted, tomb.Version = true, d.Version+1
+		tomb.AuthorID, tomb.DeletedAuthorID = tombstoneAuthor(d.ID), d.AuthorID
 		if tomb.Pending, err = newPending(map[int]int{d.Rating: -1}); err != nil {
 			return err
 		}
+		if err := addToOutbox(&tomb, events); err != nil {
+			return err
+		}
+		set := append(bson.D{
+			{Key: "deleted", Value: true}, {Key: "version", Value: tomb.Version}, {Key: "pending", Value: tomb.Pending},
+			{Key: "authorId", Value: tomb.AuthorID}, {Key: "deletedAuthorId", Value: tomb.DeletedAuthorID},
+		}, outboxFields(tomb)...)
 		var matched bool
 		err = s.serialize(reviewsColl, id, func() (err error) {
-			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(d.Version), unchanged(d.Version),
-				bson.D{{Key: "$set", Value: bson.D{
-					{Key: "deleted", Value: true}, {Key: "version", Value: tomb.Version}, {Key: "pending", Value: tomb.Pending},
-				}}})
+			matched, err = s.updateIf(ctx, s.reviews, id, unchangedSince(d), unchanged(d), bson.D{{Key: "$set", Value: set}})
 			return err
 		})
 		if err != nil {

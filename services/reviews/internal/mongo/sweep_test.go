@@ -15,6 +15,7 @@ import (
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	domainevent "example.com/quartet/packages/event"
 	"example.com/quartet/services/reviews/internal/mongo"
 	"example.com/quartet/services/reviews/internal/reviews"
 )
@@ -42,12 +43,20 @@ func eventuallyExact(t *testing.T, s *mongo.Store, db *driver.Database, step str
 	}
 }
 
-// countOwing returns how many reviews of db owe their summary a change
-// and how many votes are not counted yet.
+// countOwing returns how many reviews of db owe their summary a change or
+// a lookup of their author's purchases, and how many votes are not counted
+// yet.
 func countOwing(db *driver.Database) (int64, error) {
 	var total int64
-	for _, coll := range []string{"reviews", "votes"} {
-		n, err := db.Collection(coll).CountDocuments(context.Background(), bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}})
+	for _, c := range []struct {
+		coll   string
+		filter bson.D
+	}{
+		{"reviews", bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}}},
+		{"reviews", bson.D{{Key: "verify", Value: true}}},
+		{"votes", bson.D{{Key: "pending", Value: bson.D{{Key: "$exists", Value: true}}}}},
+	} {
+		n, err := db.Collection(c.coll).CountDocuments(context.Background(), c.filter)
 		if err != nil {
 			return 0, err
 		}
@@ -126,16 +135,16 @@ func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
 	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000c1", ProductID: product,
 		Author: reviews.Author{Subject: "c1", Name: "C"}, Rating: 4, Title: "t", CreatedAt: now, UpdatedAt: now, Version: 1}
 	ctx, cancel := cutAfter("insert reviews")
-	if err := s.CreateReview(ctx, r); err != nil {
+	if _, err := s.CreateReview(ctx, r, nil); err != nil {
 		t.Errorf("CreateReview cut after its insert: %v, want success", err)
 	}
 	cancel()
 	summaryIs("a create", [5]int{0, 0, 0, 1, 0})
 
 	ctx, cancel = cutAfter("update reviews")
-	if _, err := s.UpdateReview(ctx, r.ID, func(r *reviews.Review) error {
+	if _, err := s.UpdateReview(ctx, r.ID, func(r *reviews.Review) ([]domainevent.Envelope, error) {
 		r.Rating, r.Version = 2, r.Version+1
-		return nil
+		return nil, nil
 	}); err != nil {
 		t.Errorf("UpdateReview cut after its update: %v, want success", err)
 	}
@@ -153,7 +162,7 @@ func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
 	}
 
 	ctx, cancel = cutAfter("update reviews") // turning the review into a tombstone
-	if err := s.DeleteReview(ctx, r.ID, func(reviews.Review) error { return nil }); err != nil {
+	if err := s.DeleteReview(ctx, r.ID, func(reviews.Review) ([]domainevent.Envelope, error) { return nil, nil }); err != nil {
 		t.Errorf("DeleteReview cut after its first write: %v, want success", err)
 	}
 	cancel()
@@ -164,9 +173,13 @@ func TestSweepRepairsOperationsCutByTheirDeadline(t *testing.T) {
 	if n, err := migrated.Collection("reviews").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
 		t.Errorf("review documents after the swept delete: %d, %v; want 0 (no tombstone left)", n, err)
 	}
-	// Each of the four operations was really cut: it left its change.
-	if n := strings.Count(logged.String(), "left to the sweep"); n != 4 {
+	// Each of the four operations was really cut: it left its change,
+	// and the create its lookup of the author's purchases.
+	if n := strings.Count(logged.String(), "change left to the sweep") + strings.Count(logged.String(), "vote count left to the sweep"); n != 4 {
 		t.Errorf("the store left %d changes to the sweep, want 4; log:\n%s", n, logged.String())
+	}
+	if n := strings.Count(logged.String(), "verified-purchase lookup left to the sweep"); n != 1 {
+		t.Errorf("the store left %d purchase lookups to the sweep, want 1; log:\n%s", n, logged.String())
 	}
 }
 
@@ -368,10 +381,10 @@ func TestCreateAfterACutDelete(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	r := reviews.Review{ID: "0190a000-0000-7000-8000-0000000000f3", ProductID: product,
 		Author: reviews.Author{Subject: "alice", Name: "A"}, Rating: 2, Title: "again", CreatedAt: now, UpdatedAt: now, Version: 1}
-	if err := s.CreateReview(ctx, r); err != nil {
+	if _, err := s.CreateReview(ctx, r, nil); err != nil {
 		t.Fatalf("CreateReview over a tombstone: %v", err)
 	}
-	if err := s.CreateReview(ctx, r); err != reviews.ErrDuplicateReview {
+	if _, err := s.CreateReview(ctx, r, nil); err != reviews.ErrDuplicateReview {
 		t.Errorf("second CreateReview = %v, want %v", err, reviews.ErrDuplicateReview)
 	}
 	if sum, err := s.Summary(ctx, product); err != nil || sum.Histogram != [5]int{0, 1, 0, 0, 0} {

@@ -53,21 +53,21 @@ type Review struct {
 	Rating           int // MinRating..MaxRating
 	Title            string
 	Body             string
-	VerifiedPurchase bool
-	HelpfulCount     int // helpful votes received; not an edit, so it leaves Version alone
+	VerifiedPurchase bool // its author has a confirmed, uncancelled order of the product; set by the store
+	HelpfulCount     int  // helpful votes received; not an edit, so it leaves Version alone
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	Version          int // starts at 1, incremented by every edit of its author
 }
 
-// NewReview holds what is needed to create a review.
+// NewReview holds what is needed to create a review. Whether it is a
+// verified purchase is for the store to find out.
 type NewReview struct {
-	ProductID        string
-	Author           Author
-	Rating           int
-	Title            string
-	Body             string
-	VerifiedPurchase bool
+	ProductID string
+	Author    Author
+	Rating    int
+	Title     string
+	Body      string
 }
 
 // FieldError names one invalid field and why.
@@ -80,12 +80,11 @@ type ValidationError = validation.Error
 func (n NewReview) Create(id string, now time.Time) (Review, error) {
 	r := Review{
 		ID: id, ProductID: n.ProductID,
-		Author:           Author{Subject: n.Author.Subject, Name: strings.TrimSpace(n.Author.Name)},
-		Rating:           n.Rating,
-		Title:            strings.TrimSpace(n.Title),
-		Body:             strings.TrimSpace(n.Body),
-		VerifiedPurchase: n.VerifiedPurchase,
-		CreatedAt:        now, UpdatedAt: now, Version: 1,
+		Author:    Author{Subject: n.Author.Subject, Name: strings.TrimSpace(n.Author.Name)},
+		Rating:    n.Rating,
+		Title:     strings.TrimSpace(n.Title),
+		Body:      strings.TrimSpace(n.Body),
+		CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	if err := r.validate(); err != nil {
 		return Review{}, err

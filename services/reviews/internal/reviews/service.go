@@ -7,37 +7,78 @@ import (
 
 	"github.com/google/uuid"
 
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/validation"
 )
+
+// Relay publishes the events of a change right after the store wrote them
+// with it (outbox.Relay). It never fails: what it cannot publish stays in
+// the outbox for the sweep.
+type Relay interface {
+	After(ctx context.Context, events ...event.Envelope)
+}
 
 // Service carries out the reviews context's use cases on a Store.
 type Service struct {
 	store Store
+	relay Relay
 	now   func() time.Time
 }
 
-// NewService returns a Service on store.
-func NewService(store Store) *Service {
-	return &Service{store: store, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+// NewService returns a Service on store that hands the events of every
+// change to relay once the store has written them. A nil relay publishes
+// nothing: the events wait in the outbox for a sweep.
+func NewService(store Store, relay Relay) *Service {
+	return &Service{store: store, relay: relay, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+}
+
+// publish hands events, just written with their change, to the relay.
+func (s *Service) publish(ctx context.Context, events []event.Envelope) {
+	if s.relay != nil && len(events) > 0 {
+		s.relay.After(ctx, events...)
+	}
+}
+
+// knownProduct returns ErrProductNotFound unless the product projection
+// knows productID.
+func (s *Service) knownProduct(ctx context.Context, productID string) error {
+	if !ValidID(productID) {
+		return ErrProductNotFound
+	}
+	_, err := s.store.Product(ctx, productID)
+	return err
 }
 
 // CreateReview validates n and stores it as a new review. It returns
-// ErrDuplicateReview when the author has already reviewed the product.
+// ErrDuplicateReview when the author has already reviewed the product and
+// ErrProductNotFound when the product is unknown.
 func (s *Service) CreateReview(ctx context.Context, n NewReview) (Review, error) {
 	if !ValidID(n.ProductID) {
-		return Review{}, validation.Field("productId", "must be a product id")
+		return Review{}, ErrProductNotFound
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return Review{}, fmt.Errorf("new review id: %w", err)
 	}
-	r, err := n.Create(id.String(), s.now())
+	now := s.now()
+	r, err := n.Create(id.String(), now)
 	if err != nil {
 		return Review{}, err
 	}
-	if err := s.store.CreateReview(ctx, r); err != nil {
+	// After validating: a bad body is a 422 whether or not the product
+	// is known.
+	if err := s.knownProduct(ctx, n.ProductID); err != nil {
 		return Review{}, err
 	}
+	submitted, err := Submitted(ctx, r, now)
+	if err != nil {
+		return Review{}, err
+	}
+	events := []event.Envelope{submitted}
+	if r, err = s.store.CreateReview(ctx, r, events); err != nil {
+		return Review{}, err
+	}
+	s.publish(ctx, events)
 	return r, nil
 }
 
@@ -49,7 +90,7 @@ func (s *Service) Review(ctx context.Context, id string) (Review, error) {
 	return s.store.Review(ctx, id)
 }
 
-// Reviews returns a page of a product's reviews.
+// Reviews returns a page of a product's reviews, or ErrProductNotFound.
 func (s *Service) Reviews(ctx context.Context, q Query) (Page, error) {
 	var errs validation.Errors
 	errs.Check(q.Limit >= 1 && q.Limit <= MaxLimit, "limit", fmt.Sprintf("must be between 1 and %d", MaxLimit))
@@ -59,16 +100,16 @@ func (s *Service) Reviews(ctx context.Context, q Query) (Page, error) {
 	if err := errs.Err(); err != nil {
 		return Page{}, err
 	}
-	if !ValidID(q.ProductID) {
-		return Page{}, nil // no product has this id, so it has no reviews
+	if err := s.knownProduct(ctx, q.ProductID); err != nil {
+		return Page{}, err
 	}
 	return s.store.Reviews(ctx, q)
 }
 
-// Summary returns a product's rating summary.
+// Summary returns a product's rating summary, or ErrProductNotFound.
 func (s *Service) Summary(ctx context.Context, productID string) (Summary, error) {
-	if !ValidID(productID) {
-		return Summary{ProductID: productID}, nil
+	if err := s.knownProduct(ctx, productID); err != nil {
+		return Summary{}, err
 	}
 	return s.store.Summary(ctx, productID)
 }
@@ -80,15 +121,31 @@ func (s *Service) UpdateReview(ctx context.Context, author, id string, match fun
 	if !ValidID(id) {
 		return Review{}, ErrNotFound
 	}
-	return s.store.UpdateReview(ctx, id, func(r *Review) error {
+	var events []event.Envelope // those of the attempt the store saved: the last
+	r, err := s.store.UpdateReview(ctx, id, func(r *Review) ([]event.Envelope, error) {
+		events = nil
 		switch {
 		case r.Author.Subject != author:
-			return ErrNotAuthor
+			return nil, ErrNotAuthor
 		case !match(r.Version):
-			return ErrVersionMismatch
+			return nil, ErrVersionMismatch
 		}
-		return patch.Apply(r, s.now())
+		previous, now := r.Rating, s.now()
+		if err := patch.Apply(r, now); err != nil {
+			return nil, err
+		}
+		revised, err := Revised(ctx, *r, previous, now)
+		if err != nil {
+			return nil, err
+		}
+		events = []event.Envelope{revised}
+		return events, nil
 	})
+	if err != nil {
+		return Review{}, err
+	}
+	s.publish(ctx, events)
+	return r, nil
 }
 
 // DeleteReview deletes a review on behalf of caller: its author, or anyone
@@ -97,15 +154,27 @@ func (s *Service) DeleteReview(ctx context.Context, caller string, admin bool, i
 	if !ValidID(id) {
 		return ErrNotFound
 	}
-	return s.store.DeleteReview(ctx, id, func(r Review) error {
+	var events []event.Envelope
+	err := s.store.DeleteReview(ctx, id, func(r Review) ([]event.Envelope, error) {
+		events = nil
 		switch {
 		case !admin && r.Author.Subject != caller:
-			return ErrNotAuthor
+			return nil, ErrNotAuthor
 		case !match(r.Version):
-			return ErrVersionMismatch
+			return nil, ErrVersionMismatch
 		}
-		return nil
+		withdrawn, err := Withdrawn(ctx, r, s.now())
+		if err != nil {
+			return nil, err
+		}
+		events = []event.Envelope{withdrawn}
+		return events, nil
 	})
+	if err != nil {
+		return err
+	}
+	s.publish(ctx, events)
+	return nil
 }
 
 // VoteHelpful records voter's helpful vote for a review. It returns

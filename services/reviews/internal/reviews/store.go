@@ -1,6 +1,11 @@
 package reviews
 
-import "context"
+import (
+	"context"
+
+	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/outbox"
+)
 
 // Page size bounds for listing reviews.
 const (
@@ -64,14 +69,28 @@ type Page struct {
 	Next    *Position
 }
 
-// Store keeps reviews, helpful votes and rating summaries. The summary of a
-// product must always equal the histogram of its reviews' ratings, and a
-// review's HelpfulCount the number of its votes, whatever runs concurrently.
+// Store keeps reviews, helpful votes and rating summaries, the projections
+// of other contexts' events reviews needs (products, purchases), and its
+// outbox. The summary of a product must always equal the histogram of its
+// reviews' ratings, and a review's HelpfulCount the number of its votes,
+// whatever runs concurrently.
+//
+// The outbox: every review change carries the events that announce it,
+// stored in the same atomic write as the change (in MongoDB, in the review
+// document itself), so that no change goes unannounced and no event is
+// announced without its change; Pending and Remove (outbox.Store) are how
+// the relay publishes them. A deleted review whose event is not published
+// yet stays as a tombstone no read ever shows.
 type Store interface {
-	// CreateReview stores a new review and counts it in its product's
-	// summary. It returns ErrDuplicateReview when the author has already
+	outbox.Store
+
+	// CreateReview stores a new review with events (its ReviewSubmitted),
+	// counts it in its product's summary, then looks up the author's
+	// purchases of the product and marks the review a verified purchase
+	// if they say so. It returns the review as stored. It returns
+	// ErrDuplicateReview, and stores nothing, when the author has already
 	// reviewed the product.
-	CreateReview(ctx context.Context, r Review) error
+	CreateReview(ctx context.Context, r Review, events []event.Envelope) (Review, error)
 
 	// Review returns the review with the given ID, or ErrNotFound.
 	Review(ctx context.Context, id string) (Review, error)
@@ -80,20 +99,23 @@ type Store interface {
 	Reviews(ctx context.Context, q Query) (Page, error)
 
 	// UpdateReview reads the review, calls update on it and saves the
-	// result, atomically: a change made between read and save makes the
-	// call retry, and fail with ErrConflict after optimistic.Attempts. A changed rating moves the
-	// review in its product's summary. update's error is returned as is and
-	// nothing is saved. It returns ErrNotFound when the review does not
-	// exist. update may change Rating, Title, Body, UpdatedAt and Version;
-	// changes to other fields are not saved.
-	UpdateReview(ctx context.Context, id string, update func(*Review) error) (Review, error)
+	// result with the events update returns, atomically: a change made
+	// between read and save makes the call retry (calling update again),
+	// and fail with ErrConflict after optimistic.Attempts. A changed rating
+	// moves the review in its product's summary. update's error is
+	// returned as is and nothing is saved. It returns ErrNotFound when the
+	// review does not exist. update may change Rating, Title, Body,
+	// UpdatedAt and Version; changes to other fields are not saved.
+	UpdateReview(ctx context.Context, id string, update func(*Review) ([]event.Envelope, error)) (Review, error)
 
-	// DeleteReview reads the review, calls check on it and, if check returns
-	// nil, deletes the review and its votes and removes it from its product's
-	// summary, atomically with respect to other changes of the review.
-	// check's error is returned as is. It returns ErrNotFound when the review
-	// does not exist.
-	DeleteReview(ctx context.Context, id string, check func(Review) error) error
+	// DeleteReview reads the review, calls check on it and, if check
+	// returns no error, deletes the review and its votes and removes it
+	// from its product's summary, atomically with respect to other changes
+	// of the review, storing the events check returns in the same write.
+	// check's error is returned as is. It returns ErrNotFound when the
+	// review does not exist. The author may review the product again at
+	// once.
+	DeleteReview(ctx context.Context, id string, check func(Review) ([]event.Envelope, error)) error
 
 	// AddHelpfulVote records voterID's helpful vote for the review and
 	// returns the review with its count raised. It returns ErrNotFound when
@@ -104,4 +126,19 @@ type Store interface {
 	// Summary returns the rating summary of a product; a product without
 	// reviews has an empty one.
 	Summary(ctx context.Context, productID string) (Summary, error)
+
+	// Product returns the product projection's copy of a product, or
+	// ErrProductNotFound.
+	Product(ctx context.Context, id string) (Product, error)
+
+	// SaveProduct stores p in the product projection, with the id of the
+	// event that carried it, unless the projection holds the same or a
+	// later version of it; it reports whether it stored p.
+	SaveProduct(ctx context.Context, p Product, eventID string) (bool, error)
+
+	// RecordOrder records o in the purchases of o.CustomerID of each of its
+	// products (once per o.EventID), then sets VerifiedPurchase on that
+	// customer's review of each to what the purchases now say. Recording
+	// the same event again changes nothing.
+	RecordOrder(ctx context.Context, o OrderEvent) error
 }

@@ -1,6 +1,8 @@
 // Package reviewstest is the contract suite of reviews.Store: the one set of
 // tests every adapter (memory, MongoDB, FerretDB) must pass, including the
-// concurrency cases that prove summaries and helpful counts stay exact.
+// concurrency cases that prove summaries, helpful counts, the product
+// projection and verified purchases stay exact, and the outbox cases that
+// prove every change carries its event, and only its event, to the relay.
 //
 //	func TestStore(t *testing.T) {
 //		reviewstest.Run(t, func(t *testing.T) reviews.Store { return newStore(t) })
@@ -43,6 +45,13 @@ func Run(t *testing.T, newStore func(t *testing.T) reviews.Store) {
 		{"ConcurrentDuplicateReviews", testConcurrentDuplicates},
 		{"ConcurrentVotes", testConcurrentVotes},
 		{"ConcurrentEdits", testConcurrentEdits},
+		{"Outbox", testOutbox},
+		{"Tombstones", testTombstones},
+		{"CrashBeforePublish", testCrashBeforePublish},
+		{"Products", testProducts},
+		{"ConcurrentProducts", testConcurrentProducts},
+		{"VerifiedPurchases", testVerifiedPurchases},
+		{"ConcurrentVerify", testConcurrentVerify},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,8 +82,12 @@ func mustCreate(t *testing.T, s reviews.Store, productID, author string, rating 
 	if err != nil {
 		t.Fatalf("NewReview.Create: %v", err)
 	}
-	if err := s.CreateReview(context.Background(), r); err != nil {
+	stored, err := s.CreateReview(context.Background(), r, submitted(t, r))
+	if err != nil {
 		t.Fatalf("CreateReview: %v", err)
+	}
+	if stored != r {
+		t.Errorf("CreateReview stored %+v, want %+v", stored, r)
 	}
 	return r
 }
@@ -111,7 +124,7 @@ func testDuplicateReview(t *testing.T, s reviews.Store) {
 	product := newID(t)
 	mustCreate(t, s, product, "alice", 4)
 	r, _ := reviews.NewReview{ProductID: product, Author: reviews.Author{Subject: "alice", Name: "A"}, Rating: 1, Title: "again"}.Create(newID(t), base)
-	if err := s.CreateReview(context.Background(), r); !errors.Is(err, reviews.ErrDuplicateReview) {
+	if _, err := s.CreateReview(context.Background(), r, submitted(t, r)); !errors.Is(err, reviews.ErrDuplicateReview) {
 		t.Fatalf("second CreateReview: err = %v, want ErrDuplicateReview", err)
 	}
 	checkSummary(t, s, product, [5]int{0, 0, 0, 1, 0})
@@ -123,10 +136,10 @@ func testNotFound(t *testing.T, s reviews.Store) {
 	if _, err := s.Review(ctx, id); !errors.Is(err, reviews.ErrNotFound) {
 		t.Errorf("Review: err = %v, want ErrNotFound", err)
 	}
-	if _, err := s.UpdateReview(ctx, id, func(*reviews.Review) error { return nil }); !errors.Is(err, reviews.ErrNotFound) {
+	if _, err := s.UpdateReview(ctx, id, revise(func(*reviews.Review) error { return nil })); !errors.Is(err, reviews.ErrNotFound) {
 		t.Errorf("UpdateReview: err = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteReview(ctx, id, func(reviews.Review) error { return nil }); !errors.Is(err, reviews.ErrNotFound) {
+	if err := s.DeleteReview(ctx, id, withdraw(func(reviews.Review) error { return nil })); !errors.Is(err, reviews.ErrNotFound) {
 		t.Errorf("DeleteReview: err = %v, want ErrNotFound", err)
 	}
 	if _, err := s.AddHelpfulVote(ctx, id, "bob"); !errors.Is(err, reviews.ErrNotFound) {
@@ -219,9 +232,9 @@ func testUpdate(t *testing.T, s reviews.Store) {
 		t.Fatalf("AddHelpfulVote: %v", err)
 	}
 	rating, title := 5, "Changed my mind"
-	got, err := s.UpdateReview(ctx, r.ID, func(r *reviews.Review) error {
+	got, err := s.UpdateReview(ctx, r.ID, revise(func(r *reviews.Review) error {
 		return reviews.Patch{Rating: &rating, Title: &title}.Apply(r, base.Add(time.Hour))
-	})
+	}))
 	if err != nil {
 		t.Fatalf("UpdateReview: %v", err)
 	}
@@ -241,10 +254,10 @@ func testUpdateError(t *testing.T, s reviews.Store) {
 	product := newID(t)
 	r := mustCreate(t, s, product, "alice", 2)
 	refuse := errors.New("refused")
-	_, err := s.UpdateReview(ctx, r.ID, func(r *reviews.Review) error {
+	_, err := s.UpdateReview(ctx, r.ID, revise(func(r *reviews.Review) error {
 		r.Rating = 5
 		return refuse
-	})
+	}))
 	if !errors.Is(err, refuse) {
 		t.Fatalf("UpdateReview: err = %v, want the update's error", err)
 	}
@@ -263,12 +276,12 @@ func testDelete(t *testing.T, s reviews.Store) {
 		t.Fatalf("AddHelpfulVote: %v", err)
 	}
 	refuse := errors.New("refused")
-	if err := s.DeleteReview(ctx, r.ID, func(reviews.Review) error { return refuse }); !errors.Is(err, refuse) {
+	if err := s.DeleteReview(ctx, r.ID, withdraw(func(reviews.Review) error { return refuse })); !errors.Is(err, refuse) {
 		t.Fatalf("DeleteReview with a refusing check: err = %v, want its error", err)
 	}
 	checkSummary(t, s, product, [5]int{0, 0, 1, 1, 0})
 	var checked reviews.Review
-	if err := s.DeleteReview(ctx, r.ID, func(r reviews.Review) error { checked = r; return nil }); err != nil {
+	if err := s.DeleteReview(ctx, r.ID, withdraw(func(r reviews.Review) error { checked = r; return nil })); err != nil {
 		t.Fatalf("DeleteReview: %v", err)
 	}
 	if checked.ID != r.ID || checked.HelpfulCount != 1 {
@@ -313,7 +326,7 @@ func testConcurrentReviews(t *testing.T, s reviews.Store) {
 			r, err := reviews.NewReview{ProductID: product, Author: reviews.Author{Subject: fmt.Sprintf("c%d", i), Name: "C"},
 				Rating: rating, Title: "t"}.Create(uuid.Must(uuid.NewV7()).String(), base)
 			if err == nil {
-				err = s.CreateReview(context.Background(), r)
+				err = createErr(s, r)
 			}
 			if err != nil {
 				t.Errorf("customer %d: CreateReview: %v", i, err)
@@ -336,7 +349,7 @@ func testConcurrentDuplicates(t *testing.T, s reviews.Store) {
 			r, err := reviews.NewReview{ProductID: product, Author: reviews.Author{Subject: "alice", Name: "A"},
 				Rating: 5, Title: "t"}.Create(uuid.Must(uuid.NewV7()).String(), base)
 			if err == nil {
-				err = s.CreateReview(context.Background(), r)
+				err = createErr(s, r)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -398,9 +411,9 @@ func testConcurrentEdits(t *testing.T, s reviews.Store) {
 	for i := range workers {
 		wg.Go(func() {
 			rating := i%reviews.MaxRating + 1
-			_, err := s.UpdateReview(context.Background(), r.ID, func(r *reviews.Review) error {
+			_, err := s.UpdateReview(context.Background(), r.ID, revise(func(r *reviews.Review) error {
 				return reviews.Patch{Rating: &rating}.Apply(r, base)
-			})
+			}))
 			if err != nil && !errors.Is(err, reviews.ErrConflict) {
 				t.Errorf("UpdateReview: %v", err)
 			}
