@@ -158,7 +158,8 @@ type Bus struct {
 	cancel context.CancelFunc
 
 	mu        sync.Mutex
-	closed    bool
+	stopped   bool // Stop was called: no more deliveries
+	closed    bool // Close was called: no more publishes
 	consumers map[string]*consumer
 	wg        sync.WaitGroup // dispatchers
 	handlers  sync.WaitGroup // handlers in flight
@@ -232,7 +233,7 @@ func (b *Bus) Declare(name string, types []string) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
+	if b.stopped {
 		return ErrClosed
 	}
 	if _, dup := b.consumers[name]; dup {
@@ -270,7 +271,7 @@ func (b *Bus) Attach(sub event.Subscription) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
+	if b.stopped {
 		return ErrClosed
 	}
 	c, ok := b.consumers[sub.Consumer]
@@ -449,7 +450,7 @@ func (b *Bus) dispatchReady(c *consumer, sem chan struct{}) time.Duration {
 	}
 	for _, it := range ready {
 		b.mu.Lock()
-		if b.closed {
+		if b.stopped {
 			b.mu.Unlock()
 			return -1
 		}
@@ -576,17 +577,19 @@ func (b *Bus) remove(c *consumer, seq uint64, attrs []slog.Attr) {
 	}
 }
 
-// Close stops delivering, waits for the handlers in flight (at most its
-// close timeout, then cancels their contexts and waits a little more),
-// and closes the file. Events still queued stay for the next Open; Publish
-// fails with ErrClosed from then on.
-func (b *Bus) Close() error {
+// Stop stops delivering and waits for the handlers in flight: at most the
+// close timeout, then it cancels their contexts and waits a little more
+// (an attempt cut short so is not counted). Publish still queues events
+// until Close, so that producers closing after the bus's consumers lose
+// nothing. Stop is for a system shutting down: stop delivery, close the
+// consumers, then Close the bus.
+func (b *Bus) Stop() {
 	b.mu.Lock()
-	if b.closed {
+	if b.stopped {
 		b.mu.Unlock()
-		return nil
+		return
 	}
-	b.closed = true
+	b.stopped = true
 	close(b.stop)
 	b.mu.Unlock()
 	b.wg.Wait()
@@ -605,6 +608,19 @@ func (b *Bus) Close() error {
 		}
 	}
 	b.cancel()
+}
+
+// Close stops delivering (Stop) and closes the file. Events still queued
+// stay for the next Open; Publish fails with ErrClosed from then on.
+func (b *Bus) Close() error {
+	b.Stop()
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
 	return b.db.Close()
 }
 

@@ -556,9 +556,9 @@ func TestCloseWaitsForHandlers(t *testing.T) {
 	<-started
 	closed := make(chan error, 1)
 	go func() { closed <- b.Close() }()
-	eventually(t, "the bus refuses publishes while it closes", func() bool {
-		// (An event nobody consumes, so that the probe queues nothing.)
-		return errors.Is(b.Publish(context.Background(), []event.Envelope{newEvent(t, "CartAbandoned", "c1")}), bus.ErrClosed)
+	eventually(t, "the bus stopping", func() bool {
+		err := b.Attach(event.Subscription{Consumer: "nobody", Types: []string{"OrderPlaced"}, Handler: newRecorder().handle})
+		return errors.Is(err, bus.ErrClosed)
 	})
 	close(release)
 	if err := <-closed; err != nil {
@@ -830,4 +830,38 @@ func TestKillDuringHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the event delivered again after the kill", func() bool { return r.count(e.ID) == 1 && queued(t, b, "c") == 0 })
+}
+
+// TestStopKeepsPublishing: after Stop nothing is delivered, but what is
+// published until Close is queued, for the next run.
+func TestStopKeepsPublishing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bus.db")
+	b, err := bus.Open(bus.Options{Path: path, Policy: quick})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Declare("c", []string{"OrderPlaced"}); err != nil {
+		t.Fatal(err)
+	}
+	r := newRecorder()
+	if err := b.Attach(event.Subscription{Consumer: "c", Types: []string{"OrderPlaced"}, Handler: r.handle}); err != nil {
+		t.Fatal(err)
+	}
+	b.Stop()
+	e := newEvent(t, "OrderPlaced", "o1")
+	publish(t, b, e)
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.total(); n != 0 {
+		t.Errorf("%d deliveries after Stop, want none", n)
+	}
+	b = open(t, path, quick)
+	if err := b.Declare("c", []string{"OrderPlaced"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Attach(event.Subscription{Consumer: "c", Types: []string{"OrderPlaced"}, Handler: r.handle}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the event published after Stop delivered by the next run", func() bool { return r.count(e.ID) == 1 })
 }
