@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,7 +30,7 @@ var quick = bus.Policy{Attempts: 3, Base: 10 * time.Millisecond, Max: 40 * time.
 
 func open(t *testing.T, path string, p bus.Policy) *bus.Bus {
 	t.Helper()
-	b, err := bus.Open(bus.Options{Path: path, Policy: p, CloseTimeout: 2 * time.Second})
+	b, err := bus.Open(bus.Options{Path: path, Policy: p, CloseTimeout: 2 * time.Second, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,9 +322,9 @@ func TestDeadLetterAndRedrive(t *testing.T) {
 	}
 
 	// Other events still flow.
-	publish(t, b, good)
 	fixed.Store(true)
-	eventually(t, "a good event delivered beside the dead letter", func() bool { return r.count(good.ID) == 1 })
+	publish(t, b, good)
+	eventually(t, "a good event delivered beside the dead letter", func() bool { return r.count(good.ID) == 1 && queued(t, b, "catalog") == 0 })
 	fixed.Store(false)
 
 	// Redriven while still failing: its attempts start again from 0.
@@ -865,3 +866,11 @@ func TestStopKeepsPublishing(t *testing.T) {
 	}
 	eventually(t, "the event published after Stop delivered by the next run", func() bool { return r.count(e.ID) == 1 })
 }
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tWriter{t}, nil))
+}
+
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
