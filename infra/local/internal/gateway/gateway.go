@@ -249,7 +249,9 @@ func (g *gateway) logged(contextName, route string, serve func(http.ResponseWrit
 			slog.String("request_id", id),
 		}
 		if contextName != "" {
-			attrs = append(attrs, slog.String("context", contextName))
+			// The context's handler takes the request id as the
+			// correlation id of the events the request causes.
+			attrs = append(attrs, slog.String("context", contextName), slog.String("correlation_id", id))
 		}
 		level := slog.LevelInfo
 		if err != nil {

@@ -710,6 +710,9 @@ func TestRequestLog(t *testing.T) {
 			}
 			tt.want["msg"] = "request"
 			tt.want["request_id"] = resp.Header.Get("Apigw-Requestid")
+			if tt.want["context"] != nil {
+				tt.want["correlation_id"] = resp.Header.Get("Apigw-Requestid")
+			}
 			for name, value := range tt.want {
 				if line[name] != value {
 					t.Errorf("log field %s = %v, want %v", name, line[name], value)
