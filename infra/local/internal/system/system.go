@@ -127,8 +127,18 @@ type wiring struct {
 	GatewayURL string
 	// DataDir keeps local secrets such as the token signing key.
 	DataDir string
-	// Events is where the producers' relays publish: the local bus.
+	// Events is where the producers' relays publish: the local bus. Nil
+	// when the app is opened only to migrate: then it sweeps nothing.
 	Events event.Publisher
+}
+
+// sweepEvery is the outbox sweep interval of an app opened with w: none
+// when it is opened only to migrate.
+func (w wiring) sweepEvery() time.Duration {
+	if w.Events == nil {
+		return 0
+	}
+	return OutboxSweepInterval
 }
 
 // entry describes one bounded context: its name, its OpenAPI document, the
@@ -162,7 +172,7 @@ func contexts() []entry {
 			consumes: catalog.Consumes,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
 				return nonNil(catalog.New(ctx, catalog.Config{DatabaseURL: w.PostgresURL,
-					Events: w.Events, OutboxSweepInterval: OutboxSweepInterval}, l))
+					Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 		{
@@ -171,7 +181,7 @@ func contexts() []entry {
 			consumes: orders.Consumes,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
 				return nonNil(orders.New(ctx, orders.Config{DynamoDBEndpoint: w.DynamoDBEndpoint,
-					Events: w.Events, OutboxSweepInterval: OutboxSweepInterval}, l))
+					Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 		{
@@ -181,8 +191,12 @@ func contexts() []entry {
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
 				// make dev is one long-running process: it sweeps owed summary
 				// changes at start (in New) and every reviewsSweepInterval.
+				sweep := reviewsSweepInterval
+				if w.Events == nil {
+					sweep = 0
+				}
 				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: ReviewsDatabase,
-					SweepInterval: reviewsSweepInterval, Events: w.Events, OutboxSweepInterval: OutboxSweepInterval}, l))
+					SweepInterval: sweep, Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 	}
@@ -304,6 +318,14 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir, Events: events}
 	for _, e := range contexts() {
 		progress(cfg, "opening %s: migrating its store and loading its demo data...", e.name)
+		if len(e.consumes) > 0 {
+			// A producer sweeps its outbox as it opens: migrate first,
+			// with an app that sweeps nothing, so that the first start on
+			// an empty store finds its outbox.
+			if err := migrateOnly(ctx, e, w, logger); err != nil {
+				return nil, err
+			}
+		}
 		a, err := e.open(ctx, w, logger.With("context", e.name))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", e.name, err)
@@ -335,6 +357,21 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 		s.Handlers = append(s.Handlers, h)
 	}
 	return s, nil
+}
+
+// migrateOnly opens e's app without a bus (so with no sweep), migrates its
+// store and closes it.
+func migrateOnly(ctx context.Context, e entry, w wiring, logger *slog.Logger) error {
+	w.Events = nil
+	a, err := e.open(ctx, w, logger.With("context", e.name))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", e.name, err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", e.name, err)
+	}
+	return nil
 }
 
 // progress prints one line of the start to cfg.Progress.
