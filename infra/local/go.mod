@@ -9,6 +9,7 @@ require (
 	example.com/quartet/packages/embeddedferret v0.0.0
 	example.com/quartet/packages/embeddedmysql v0.0.0
 	example.com/quartet/packages/embeddedpg v0.0.0
+	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/lambdahttp v0.0.0
 	example.com/quartet/packages/lambdarie v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/pgtest v0.0.0
@@ -22,10 +23,10 @@ require (
 	github.com/go-jose/go-jose/v4 v4.1.9
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	go.etcd.io/bbolt v1.4.3
 )
 
 require (
-	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/eventbus v0.0.0 // indirect
 	example.com/quartet/packages/lambdacreds v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect

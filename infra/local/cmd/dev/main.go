@@ -35,6 +35,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"example.com/quartet/infra/local/internal/bus"
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/infra/local/internal/portwait"
 	"example.com/quartet/infra/local/internal/system"
@@ -135,8 +136,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer dynamoLog.Close()
 
-	// The gateway listens first: its URL is the token issuer, and orders
-	// reaches catalog through it. Until the system is up it answers 503.
+	// The gateway listens first: its URL is the token issuer. Until the
+	// system is up it answers 503.
 	ln, err := portwait.Listen(ctx, cfg.addr, portwait.Wait)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return portwait.InUse(cfg.addr, "the gateway",
@@ -223,6 +224,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Verifier: verifier,
 		Logger:   logger,
 		WebDir:   cfg.webDir,
+		Local:    sys.Bus.Admin(), // /_local/dead-letters: cmd/deadletters
 	})
 	if err != nil {
 		return err
@@ -313,6 +315,9 @@ func printBanner(w io.Writer, cfg config, gatewayURL string, stores []system.Sto
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", s.Context, s.Kind, s.Where, note)
 	}
+	fmt.Fprintf(tw, "Events:\n")
+	fmt.Fprintf(tw, "  bus\t%s\t(a queue per consumer; retried with backoff, %d attempts)\n", filepath.Join(cfg.dataDir, filepath.FromSlash(system.BusFile)), bus.DefaultAttempts)
+	fmt.Fprintf(tw, "  dead letters\tmake dead-letters\t(%s%s; replay: make redrive STAGE=local)\n", gatewayURL, bus.DeadLettersPath)
 	fmt.Fprintf(tw, "Demo accounts (sign in with POST /v1/sessions):\n")
 	for _, a := range system.DemoAccounts {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Role, a.Email, a.Password)

@@ -316,6 +316,14 @@ func TestBanner(t *testing.T) {
 			t.Errorf("the banner does not give the demo %s's credentials:\n%s", a.Role, out)
 		}
 	}
+	for _, want := range []string{
+		`bus\s+` + regexp.QuoteMeta(filepath.Join(stack.dataDir, "bus", "events.db")),
+		`dead letters\s+make dead-letters\s+\(` + regexp.QuoteMeta(stack.url) + `/_local/dead-letters; replay: make redrive STAGE=local\)`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("the banner does not match %s:\n%s", want, out)
+		}
+	}
 	if strings.Contains(out, ":postgres@") {
 		t.Errorf("the banner shows the database password:\n%s", out)
 	}
@@ -350,7 +358,9 @@ func TestRoutes(t *testing.T) {
 		{"accounts without token", http.MethodGet, "/v1/me", http.StatusUnauthorized},
 		{"orders without token", http.MethodGet, "/v1/cart", http.StatusUnauthorized},
 		{"reviews write without token", http.MethodPost, "/v1/products/x/reviews", http.StatusUnauthorized},
-		{"rating", http.MethodGet, "/v1/products/x/rating", http.StatusOK},
+		{"rating of an unknown product", http.MethodGet, "/v1/products/x/rating", http.StatusNotFound},
+		{"dead letters", http.MethodGet, "/_local/dead-letters", http.StatusOK},
+		{"web app beside the local endpoints", http.MethodGet, "/_local", http.StatusOK},
 		{"JWKS", http.MethodGet, "/.well-known/jwks.json", http.StatusOK},
 	}
 	for _, tt := range tests {

@@ -61,6 +61,13 @@ func TestReviews(t *testing.T) {
 		return rv, r.header.Get("ETag")
 	}
 
+	// reviews knows the product once catalog's ProductCreated reached it.
+	eventually(t, "the product known to reviews", func() string {
+		if r := call(t, http.MethodGet, base+"/rating", "", nil); r.status != http.StatusOK {
+			return fmt.Sprintf("%d %s", r.status, r.body)
+		}
+		return ""
+	})
 	checkRating("before any review", 0, 0, [5]int{})
 	adas := create(ada, 4, "Good")
 	checkRating("after ada's review", 1, 4, [5]int{0, 0, 0, 1, 0})

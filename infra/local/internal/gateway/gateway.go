@@ -66,7 +66,14 @@ type Config struct {
 	// every path outside /v1/, with index.html for paths that match no file
 	// (a single-page app's client-side routes).
 	WebDir string
+	// Local, if not nil, serves every path under /_local/: make dev's own
+	// endpoints, such as the local bus's dead letters, which exist in no
+	// stage in AWS. Neither the API (/v1/) nor the web app is affected.
+	Local http.Handler
 }
+
+// LocalPrefix starts the paths Config.Local serves.
+const LocalPrefix = "/_local/"
 
 // New returns a handler that serves the routes of cfg.Contexts. It returns an
 // error if a document is invalid, if two routes collide, or if a route is
@@ -108,6 +115,14 @@ func New(cfg Config) (http.Handler, error) {
 	}
 
 	mux.Handle("/", fallback)
+	var local http.Handler
+	if cfg.Local != nil {
+		local = g.logged("", "", func(w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			cfg.Local.ServeHTTP(sw, r)
+			return sw.status, nil
+		})
+	}
 	unclean := g.logged("", "", func(w http.ResponseWriter, r *http.Request, _ string) (int, error) {
 		return notFound(w, r), nil
 	})
@@ -117,6 +132,12 @@ func New(cfg Config) (http.Handler, error) {
 		// as sent, so no route has it.
 		if !isClean(r.URL.EscapedPath()) {
 			unclean.ServeHTTP(w, r)
+			return
+		}
+		// Not in mux: it would redirect /_local to /_local/, a path of
+		// the web app's.
+		if local != nil && strings.HasPrefix(r.URL.Path, LocalPrefix) {
+			local.ServeHTTP(w, r)
 			return
 		}
 		mux.ServeHTTP(w, r)
@@ -228,7 +249,9 @@ func (g *gateway) logged(contextName, route string, serve func(http.ResponseWrit
 			slog.String("request_id", id),
 		}
 		if contextName != "" {
-			attrs = append(attrs, slog.String("context", contextName))
+			// The context's handler takes the request id as the
+			// correlation id of the events the request causes.
+			attrs = append(attrs, slog.String("context", contextName), slog.String("correlation_id", id))
 		}
 		level := slog.LevelInfo
 		if err != nil {

@@ -710,6 +710,9 @@ func TestRequestLog(t *testing.T) {
 			}
 			tt.want["msg"] = "request"
 			tt.want["request_id"] = resp.Header.Get("Apigw-Requestid")
+			if tt.want["context"] != nil {
+				tt.want["correlation_id"] = resp.Header.Get("Apigw-Requestid")
+			}
 			for name, value := range tt.want {
 				if line[name] != value {
 					t.Errorf("log field %s = %v, want %v", name, line[name], value)
@@ -885,4 +888,59 @@ func publicPEM(t *testing.T, key *rsa.PrivateKey) []byte {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+// TestLocalEndpoints: Config.Local serves every path under /_local/, and
+// nothing else: the API's routes, its 404s and the web app stay as they are.
+func TestLocalEndpoints(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<html>app</html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	issuer := newTestIssuer(t)
+	verifier, err := gateway.NewJWTAuthorizer(gateway.JWTConfig{Issuer: issuer.url, Audience: []string{testAudience}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := http.NewServeMux()
+	local.HandleFunc("GET /_local/dead-letters", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"items":[]}`)
+	})
+	var log bytes.Buffer
+	h, err := gateway.New(gateway.Config{
+		Contexts: []gateway.Context{{Name: "echo", Spec: []byte(echoSpec), Handler: rec.wrap(lambdahttp.Adapt(echo()))}},
+		Verifier: verifier,
+		Logger:   slog.New(slog.NewJSONHandler(&lockedWriter{w: &log}, nil)),
+		WebDir:   dir,
+		Local:    local,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	f := &fixture{url: srv.URL, rec: rec}
+	for _, tt := range []struct {
+		method, path string
+		want         int
+		body         string
+	}{
+		{http.MethodGet, "/_local/dead-letters", 200, `{"items":[]}`},
+		{http.MethodPost, "/_local/dead-letters", 405, ""},
+		{http.MethodGet, "/_local/unknown", 404, ""},
+		{http.MethodGet, "/_local", 200, "<html>app</html>"}, // not under /_local/
+		{http.MethodGet, "/products/42", 200, "<html>app</html>"},
+		{http.MethodGet, "/v1/unknown", 404, `{"message":"Not Found"}`},
+		{http.MethodGet, "/v1/things/1", 200, ""},
+	} {
+		resp, body := f.do(t, tt.method, tt.path, nil, nil)
+		if resp.StatusCode != tt.want || (tt.body != "" && string(body) != tt.body) {
+			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, resp.StatusCode, body, tt.want, tt.body)
+		}
+	}
+	if !strings.Contains(log.String(), `"path":"/_local/dead-letters"`) {
+		t.Errorf("no request log line for the local endpoint:\n%s", log.String())
+	}
 }

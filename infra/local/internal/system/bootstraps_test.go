@@ -41,7 +41,10 @@ func TestBootstraps(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The variables each function's stack sets, with local values.
+	// The variables each function's stack sets, with local values. The
+	// event bus is a name only: these functions only read (a write's
+	// events would stay in its outbox, EventBridge out of reach).
+	const eventBus = "quartet-bootstraps-test"
 	env := map[string]map[string]string{
 		"accounts": {
 			"DATABASE_URL":   sys.Stores.MySQLDSN,
@@ -52,15 +55,17 @@ func TestBootstraps(t *testing.T) {
 		"catalog": {
 			"CATALOG_DB_ENGINE": catalog.EnginePostgres,
 			"DATABASE_URL":      sys.Stores.PostgresURL,
+			"EVENT_BUS_NAME":    eventBus,
 		},
 		"orders": {
 			"DYNAMODB_ENDPOINT": sys.Stores.DynamoDBEndpoint,
 			"ORDERS_TABLE":      table.DefaultName,
-			"CATALOG_API_URL":   gatewayURL,
+			"EVENT_BUS_NAME":    eventBus,
 		},
 		"reviews": {
 			"MONGODB_URI":      sys.Stores.MongoURI,
 			"MONGODB_DATABASE": reviews.DefaultDatabase,
+			"EVENT_BUS_NAME":   eventBus,
 		},
 	}
 	specs := map[string][]byte{

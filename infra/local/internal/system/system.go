@@ -17,12 +17,14 @@ import (
 	"strings"
 	"time"
 
+	"example.com/quartet/infra/local/internal/bus"
 	"example.com/quartet/infra/local/internal/gateway"
 	"example.com/quartet/infra/local/internal/portwait"
 	"example.com/quartet/packages/dynamolocal"
 	"example.com/quartet/packages/embeddedferret"
 	"example.com/quartet/packages/embeddedmysql"
 	"example.com/quartet/packages/embeddedpg"
+	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/lambdahttp"
 	"example.com/quartet/packages/mysqlx"
 	"example.com/quartet/packages/redact"
@@ -55,7 +57,15 @@ const (
 	// reviewsSweepInterval is how often make dev applies the summary
 	// changes that reviews still owe (after a request cut by its deadline).
 	reviewsSweepInterval = 30 * time.Second
+	// OutboxSweepInterval is how often each producer's relay publishes
+	// what its outbox still holds (a crash or a bus failure between a
+	// commit and its publish); each also sweeps once at start.
+	OutboxSweepInterval = 5 * time.Second
 )
+
+// BusFile is the local bus's file in the data directory: every consumer's
+// queue and the dead letters.
+const BusFile = "bus/events.db"
 
 // Stores holds the connection strings of the local stores, one field per
 // kind of store.
@@ -97,6 +107,12 @@ type app interface {
 	Close()
 }
 
+// subscriber is an app that consumes events: the bus delivers them to
+// its subscription's handler.
+type subscriber interface {
+	Subscription() event.Subscription
+}
+
 // seeder is an app with demo data to load at every start; seeding is
 // idempotent.
 type seeder interface {
@@ -111,14 +127,27 @@ type wiring struct {
 	GatewayURL string
 	// DataDir keeps local secrets such as the token signing key.
 	DataDir string
+	// Events is where the producers' relays publish: the local bus. Nil
+	// when the app is opened only to migrate: then it sweeps nothing.
+	Events event.Publisher
 }
 
-// entry describes one bounded context: its name, its OpenAPI document and
-// how to open its app on the local stores.
+// sweepEvery is the outbox sweep interval of an app opened with w: none
+// when it is opened only to migrate.
+func (w wiring) sweepEvery() time.Duration {
+	if w.Events == nil {
+		return 0
+	}
+	return OutboxSweepInterval
+}
+
+// entry describes one bounded context: its name, its OpenAPI document, the
+// event types it consumes and how to open its app on the local stores.
 type entry struct {
-	name string
-	spec []byte
-	open func(context.Context, wiring, *slog.Logger) (app, error)
+	name     string
+	spec     []byte
+	consumes []string // its Consumes; the app is then a subscriber
+	open     func(context.Context, wiring, *slog.Logger) (app, error)
 }
 
 // contexts lists the bounded contexts of the local system. accounts comes
@@ -138,27 +167,36 @@ func contexts() []entry {
 			},
 		},
 		{
-			name: "catalog",
-			spec: catalog.OpenAPI,
+			name:     "catalog",
+			spec:     catalog.OpenAPI,
+			consumes: catalog.Consumes,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
-				return nonNil(catalog.New(ctx, catalog.Config{DatabaseURL: w.PostgresURL}, l))
+				return nonNil(catalog.New(ctx, catalog.Config{DatabaseURL: w.PostgresURL,
+					Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 		{
-			name: "orders",
-			spec: orders.OpenAPI,
+			name:     "orders",
+			spec:     orders.OpenAPI,
+			consumes: orders.Consumes,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
-				return nonNil(orders.New(ctx, orders.Config{DynamoDBEndpoint: w.DynamoDBEndpoint}, l))
+				return nonNil(orders.New(ctx, orders.Config{DynamoDBEndpoint: w.DynamoDBEndpoint,
+					Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 		{
-			name: "reviews",
-			spec: reviews.OpenAPI,
+			name:     "reviews",
+			spec:     reviews.OpenAPI,
+			consumes: reviews.Consumes,
 			open: func(ctx context.Context, w wiring, l *slog.Logger) (app, error) {
 				// make dev is one long-running process: it sweeps owed summary
 				// changes at start (in New) and every reviewsSweepInterval.
+				sweep := reviewsSweepInterval
+				if w.Events == nil {
+					sweep = 0
+				}
 				return nonNil(reviews.New(ctx, reviews.Config{MongoURI: w.MongoURI, Database: ReviewsDatabase,
-					SweepInterval: reviewsSweepInterval}, l))
+					SweepInterval: sweep, Events: w.Events, OutboxSweepInterval: w.sweepEvery()}, l))
 			},
 		},
 	}
@@ -184,9 +222,14 @@ type Config struct {
 	// Ports are the embedded stores' ports; zero ports are chosen free.
 	Ports Ports
 	// GatewayURL is the base URL the gateway serves at, such as
-	// http://127.0.0.1:8080: the tokens' issuer, and the URL through which
-	// orders reads catalog.
+	// http://127.0.0.1:8080: the tokens' issuer.
 	GatewayURL string
+	// BusPolicy is how the local bus retries; zero fields take the bus's
+	// defaults (tests shorten it).
+	BusPolicy bus.Policy
+	// WrapPublisher, if not nil, wraps the bus as the producers see it:
+	// tests make publishing fail, or publish every event twice.
+	WrapPublisher func(event.Publisher) event.Publisher
 	// Logger is handed to every context and store. Nil discards their logs.
 	Logger *slog.Logger
 	// StoreLog receives the output of the embedded PostgreSQL server.
@@ -217,6 +260,9 @@ type System struct {
 	// Handlers are the same contexts' http.Handlers, in the same order,
 	// for serving them without the gateway (cmd/load compares the two).
 	Handlers []http.Handler
+	// Bus is the local event bus, in BusFile: its Admin handler serves the
+	// dead letters.
+	Bus *bus.Bus
 
 	closers []func() error // in the order things were started
 }
@@ -232,6 +278,10 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	// Every line logged with a context that carries a correlation id (a
+	// request's, an event's) says it, so that one order can be followed
+	// through the log.
+	logger = slog.New(correlated{Handler: logger.Handler()})
 	s := &System{Stores: cfg.External}
 	defer func() {
 		if err != nil {
@@ -242,9 +292,40 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 		return nil, err
 	}
 
-	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir}
+	// The bus opens, and every consumer is declared, before any context
+	// opens: the events the first ones publish while they migrate and seed
+	// wait in the queues of those not open yet.
+	busPath := filepath.Join(cfg.DataDir, filepath.FromSlash(BusFile))
+	progress(cfg, "opening the event bus (%s)...", busPath)
+	b, err := bus.Open(bus.Options{Path: busPath, Policy: cfg.BusPolicy, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	s.Bus = b
+	s.closers = append(s.closers, b.Close)
+	for _, e := range contexts() {
+		if len(e.consumes) > 0 {
+			if err := b.Declare(e.name, e.consumes); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var events event.Publisher = b
+	if cfg.WrapPublisher != nil {
+		events = cfg.WrapPublisher(events)
+	}
+
+	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir, Events: events}
 	for _, e := range contexts() {
 		progress(cfg, "opening %s: migrating its store and loading its demo data...", e.name)
+		if len(e.consumes) > 0 {
+			// A producer sweeps its outbox as it opens: migrate first,
+			// with an app that sweeps nothing, so that the first start on
+			// an empty store finds its outbox.
+			if err := migrateOnly(ctx, e, w, logger); err != nil {
+				return nil, err
+			}
+		}
 		a, err := e.open(ctx, w, logger.With("context", e.name))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", e.name, err)
@@ -258,6 +339,15 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 				return nil, fmt.Errorf("seed %s: %w", e.name, err)
 			}
 		}
+		if len(e.consumes) > 0 {
+			sub, ok := a.(subscriber)
+			if !ok {
+				return nil, fmt.Errorf("%s consumes %v but has no Subscription", e.name, e.consumes)
+			}
+			if err := b.Attach(sub.Subscription()); err != nil {
+				return nil, err
+			}
+		}
 		h := a.Handler()
 		s.Contexts = append(s.Contexts, gateway.Context{
 			Name:    e.name,
@@ -267,6 +357,21 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 		s.Handlers = append(s.Handlers, h)
 	}
 	return s, nil
+}
+
+// migrateOnly opens e's app without a bus (so with no sweep), migrates its
+// store and closes it.
+func migrateOnly(ctx context.Context, e entry, w wiring, logger *slog.Logger) error {
+	w.Events = nil
+	a, err := e.open(ctx, w, logger.With("context", e.name))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", e.name, err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", e.name, err)
+	}
+	return nil
 }
 
 // progress prints one line of the start to cfg.Progress.
@@ -446,9 +551,13 @@ func (h ferretHandler) WithGroup(name string) slog.Handler {
 // loopback returns 127.0.0.1:port; port 0 picks a free one.
 func loopback(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
 
-// Close closes every context, then stops the embedded stores, in the
+// Close stops the bus's deliveries (waiting for the handlers in flight),
+// then closes every context, the bus and the embedded stores, in the
 // reverse order of their start. It returns every error it met.
 func (s *System) Close() error {
+	if s.Bus != nil {
+		s.Bus.Stop()
+	}
 	var errs []error
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		if err := s.closers[i](); err != nil {
@@ -457,4 +566,39 @@ func (s *System) Close() error {
 	}
 	s.closers = nil
 	return errors.Join(errs...)
+}
+
+// correlated adds the correlation id a record's context carries (a
+// request's, or that of the event a consumer handles) to every record that
+// does not say it already, as correlation_id.
+type correlated struct {
+	slog.Handler
+	has bool // an attribute added with WithAttrs says it
+}
+
+func (h correlated) Handle(ctx context.Context, r slog.Record) error {
+	if id := event.CorrelationID(ctx); id != "" && !h.has {
+		has := false
+		r.Attrs(func(a slog.Attr) bool {
+			has = a.Key == "correlation_id"
+			return !has
+		})
+		if !has {
+			r = r.Clone()
+			r.AddAttrs(slog.String("correlation_id", id))
+		}
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h correlated) WithAttrs(as []slog.Attr) slog.Handler {
+	has := h.has
+	for _, a := range as {
+		has = has || a.Key == "correlation_id"
+	}
+	return correlated{h.Handler.WithAttrs(as), has}
+}
+
+func (h correlated) WithGroup(name string) slog.Handler {
+	return correlated{h.Handler.WithGroup(name), h.has}
 }
