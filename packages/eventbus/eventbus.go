@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/event"
 )
 
@@ -43,6 +44,20 @@ type EventBridge struct {
 }
 
 var _ event.Publisher = (*EventBridge)(nil)
+
+// Open returns a publisher to the EventBridge bus named busName, with a
+// client from packages/awsconfig (the execution role's credentials; region
+// from the environment when region is empty). Build it once, in main.
+func Open(ctx context.Context, busName, region string) (*EventBridge, error) {
+	if busName == "" {
+		return nil, errors.New("eventbus: no bus name")
+	}
+	cfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: region})
+	if err != nil {
+		return nil, fmt.Errorf("EventBridge client: %w", err)
+	}
+	return NewEventBridge(eventbridge.NewFromConfig(cfg), busName), nil
+}
 
 // NewEventBridge returns a publisher to the bus named busName.
 func NewEventBridge(client PutEventsAPI, busName string) *EventBridge {

@@ -129,7 +129,9 @@ func (r *Relay) Sweep(ctx context.Context, grace time.Duration) (int, error) {
 }
 
 // Run sweeps every interval, events older than grace, until ctx is done,
-// logging what each sweep did.
+// logging what each sweep did. The first sweep comes one interval after
+// the start: a context opens before it migrates, and its outbox may not
+// exist yet.
 func (r *Relay) Run(ctx context.Context, interval, grace time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()

@@ -20,9 +20,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/eventbus"
@@ -107,8 +105,8 @@ type Config struct {
 	// used when Events is nil.
 	EventBusName string
 	// OutboxSweepInterval, when positive, makes New start a loop that
-	// sweeps the outbox at once and then at this interval, until Close
-	// (make dev: 5 s). In Lambda it is zero: the relay function sweeps.
+	// sweeps the outbox at this interval, the first time one interval
+	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is zero: the relay function sweeps.
 	OutboxSweepInterval time.Duration
 }
 
@@ -224,14 +222,16 @@ func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
 	case cfg.EventBusName == "":
 		return nil, nil
 	}
-	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: cfg.Region})
+	bus, err := eventbus.Open(ctx, cfg.EventBusName, cfg.Region)
 	if err != nil {
 		return nil, fmt.Errorf("catalog event bus: %w", err)
 	}
-	return eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName), nil
+	return bus, nil
 }
 
-// startSweeps sweeps the outbox now and then every interval, until Close.
+// startSweeps sweeps the outbox every interval, until Close. The first
+// sweep waits one interval, so that New, which never migrates, does not
+// sweep a store whose outbox Migrate has yet to create.
 func (a *App) startSweeps(interval time.Duration, logger *slog.Logger) {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stop = stop
@@ -239,17 +239,17 @@ func (a *App) startSweeps(interval time.Duration, logger *slog.Logger) {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 			n, err := a.SweepOutbox(ctx)
 			switch {
 			case err != nil && ctx.Err() == nil:
 				logger.WarnContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
 			case n > 0:
 				logger.InfoContext(ctx, "outbox sweep published what a crash or an outage left behind", "published", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
 			}
 		}
 	})

@@ -6,7 +6,6 @@ require (
 	example.com/quartet/packages/apispec v0.0.0
 	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/archtest v0.0.0
-	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/benchratio v0.0.0
 	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/eventbus v0.0.0
@@ -27,13 +26,13 @@ require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
 	github.com/aws/aws-sdk-go-v2/feature/rds/auth v1.7.12
-	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 )
 
 require (
+	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/optimistic v0.0.0 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect
@@ -42,6 +41,7 @@ require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
 	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
 	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect

@@ -24,9 +24,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/eventbus"
@@ -81,8 +78,8 @@ type Config struct {
 	// EventBusName is the stage's EventBridge bus, such as "quartet-dev".
 	EventBusName string
 	// OutboxSweepInterval, when positive, makes New start a loop that
-	// sweeps the outbox at once and then at this interval, until Close
-	// (make dev: 5 s). In Lambda it is 0: the relay function sweeps.
+	// sweeps the outbox at this interval, the first time one interval
+	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is 0: the relay function sweeps.
 	OutboxSweepInterval time.Duration
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
@@ -159,11 +156,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	bus := cfg.Events
 	if bus == nil && cfg.EventBusName != "" {
-		awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: cfg.Region})
-		if err != nil {
-			return nil, fmt.Errorf("orders EventBridge client: %w", err)
+		if bus, err = eventbus.Open(ctx, cfg.EventBusName, cfg.Region); err != nil {
+			return nil, fmt.Errorf("orders event bus: %w", err)
 		}
-		bus = eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName)
 	}
 	store := dynamo.NewStore(client, cfg.TableName)
 	opts := []domain.Option{domain.WithClaimLease(cfg.ClaimLease)}
@@ -178,14 +173,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if a.relay != nil && cfg.OutboxSweepInterval > 0 {
 		loop, stop := context.WithCancel(context.WithoutCancel(ctx))
 		a.stop = stop
-		a.wg.Go(func() {
-			if n, err := a.relay.Sweep(loop, outbox.DefaultGrace); err != nil {
-				logger.WarnContext(loop, "outbox sweep at start failed; the next one retries", "published", n, "error", err)
-			} else if n > 0 {
-				logger.InfoContext(loop, "outbox sweep at start published what a crash or an outage left behind", "published", n)
-			}
-			a.relay.Run(loop, cfg.OutboxSweepInterval, outbox.DefaultGrace)
-		})
+		a.wg.Go(func() { a.relay.Run(loop, cfg.OutboxSweepInterval, outbox.DefaultGrace) })
 	}
 	return a, nil
 }

@@ -47,7 +47,7 @@ require (
 require (
 	example.com/quartet/packages/apigwevent v0.0.0 // indirect
 	example.com/quartet/packages/apispec v0.0.0 // indirect
-	example.com/quartet/packages/awsconfig v0.0.0
+	example.com/quartet/packages/awsconfig v0.0.0 // indirect
 	example.com/quartet/packages/budget v0.0.0
 	example.com/quartet/packages/etag v0.0.0
 	example.com/quartet/packages/eventbus v0.0.0
@@ -59,7 +59,7 @@ require (
 	github.com/FerretDB/FerretDB v1.24.2 // indirect
 	github.com/FerretDB/wire v0.0.8 // indirect
 	github.com/SAP/go-hdb v1.13.6 // indirect
-	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v5 v5.0.2 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

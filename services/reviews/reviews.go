@@ -19,10 +19,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/budget"
 	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/eventbus"
@@ -94,9 +92,9 @@ type Config struct {
 	Events event.Publisher
 	// EventBusName is the EventBridge bus of the stage (EVENT_BUS_NAME).
 	EventBusName string
-	// OutboxSweepInterval, when positive, makes New sweep the outbox once
-	// right away and then at this interval, stopped by Close (make dev: 5
-	// s). In Lambda it is zero: the relay function sweeps (SweepOutbox).
+	// OutboxSweepInterval, when positive, makes New start a loop that
+	// sweeps the outbox at this interval, the first time one interval
+	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is zero: the relay function sweeps (SweepOutbox).
 	OutboxSweepInterval time.Duration
 }
 
@@ -220,10 +218,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		loops = append(loops, func(ctx context.Context) { store.RunSweeper(ctx, cfg.SweepInterval) })
 	}
 	if cfg.OutboxSweepInterval > 0 && app.relay != nil {
-		loops = append(loops, func(ctx context.Context) {
-			app.logOutboxSweep(ctx)
-			app.relay.Run(ctx, cfg.OutboxSweepInterval, outbox.DefaultGrace)
-		})
+		loops = append(loops, func(ctx context.Context) { app.relay.Run(ctx, cfg.OutboxSweepInterval, outbox.DefaultGrace) })
 	}
 	if len(loops) > 0 {
 		sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -251,22 +246,11 @@ func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
 	case cfg.EventBusName == "":
 		return nil, nil
 	}
-	awsCfg, err := awsconfig.Load(ctx, awsconfig.Options{})
+	bus, err := eventbus.Open(ctx, cfg.EventBusName, "")
 	if err != nil {
 		return nil, fmt.Errorf("reviews event bus: %w", err)
 	}
-	return eventbus.NewEventBridge(eventbridge.NewFromConfig(awsCfg), cfg.EventBusName), nil
-}
-
-// logOutboxSweep sweeps the outbox once and logs what it published.
-func (a *App) logOutboxSweep(ctx context.Context) {
-	n, err := a.SweepOutbox(ctx)
-	switch {
-	case err != nil && !errors.Is(err, context.Canceled):
-		a.logger.WarnContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
-	case n > 0:
-		a.logger.InfoContext(ctx, "outbox sweep published what a crash or an outage left behind", "published", n)
-	}
+	return bus, nil
 }
 
 // Subscription is reviews' consumer, for the bus: Consumer "reviews", the

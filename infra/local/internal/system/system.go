@@ -127,13 +127,12 @@ type wiring struct {
 	GatewayURL string
 	// DataDir keeps local secrets such as the token signing key.
 	DataDir string
-	// Events is where the producers' relays publish: the local bus. Nil
-	// when the app is opened only to migrate: then it sweeps nothing.
+	// Events is where the producers' relays publish: the local bus.
 	Events event.Publisher
 }
 
 // sweepEvery is the outbox sweep interval of an app opened with w: none
-// when it is opened only to migrate.
+// without a bus to publish to.
 func (w wiring) sweepEvery() time.Duration {
 	if w.Events == nil {
 		return 0
@@ -318,14 +317,6 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 	w := wiring{Stores: s.Stores, GatewayURL: cfg.GatewayURL, DataDir: cfg.DataDir, Events: events}
 	for _, e := range contexts() {
 		progress(cfg, "opening %s: migrating its store and loading its demo data...", e.name)
-		if len(e.consumes) > 0 {
-			// A producer sweeps its outbox as it opens: migrate first,
-			// with an app that sweeps nothing, so that the first start on
-			// an empty store finds its outbox.
-			if err := migrateOnly(ctx, e, w, logger); err != nil {
-				return nil, err
-			}
-		}
 		a, err := e.open(ctx, w, logger.With("context", e.name))
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", e.name, err)
@@ -356,22 +347,41 @@ func Start(ctx context.Context, cfg Config) (_ *System, err error) {
 		})
 		s.Handlers = append(s.Handlers, h)
 	}
+	progress(cfg, "delivering the events of the start (the projections of the demo data)...")
+	s.awaitDelivery(ctx, logger, startDeliveryWait)
 	return s, nil
 }
 
-// migrateOnly opens e's app without a bus (so with no sweep), migrates its
-// store and closes it.
-func migrateOnly(ctx context.Context, e entry, w wiring, logger *slog.Logger) error {
-	w.Events = nil
-	a, err := e.open(ctx, w, logger.With("context", e.name))
-	if err != nil {
-		return fmt.Errorf("open %s: %w", e.name, err)
+// startDeliveryWait bounds how long Start waits for the events the start
+// published (the demo data's, and what a crash left in the outboxes) to be
+// delivered.
+const startDeliveryWait = 15 * time.Second
+
+// awaitDelivery waits, at most wait, until every consumer's queue is empty,
+// so that the first requests find orders' and reviews' projections of the
+// demo products. A queue still busy then (a consumer whose store is down)
+// is logged and delivered later, as at any time.
+func (s *System) awaitDelivery(ctx context.Context, logger *slog.Logger, wait time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		queued, err := s.Bus.Queued()
+		total := 0
+		for _, n := range queued {
+			total += n
+		}
+		if err == nil && total == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			logger.Warn("the start's events are not all delivered yet; the bus goes on retrying", "queued", queued, "error", err)
+			return
+		case <-tick.C:
+		}
 	}
-	defer a.Close()
-	if err := a.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrate %s: %w", e.name, err)
-	}
-	return nil
 }
 
 // progress prints one line of the start to cfg.Progress.
