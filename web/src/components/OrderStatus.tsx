@@ -25,23 +25,6 @@ export function StatusBadge({ status }: { status: Status }) {
   );
 }
 
-/** The reasons orders gives for a cancellation, in the customer's words. */
-const reasons: Record<string, string> = {
-  stock_rejected: "not enough stock",
-  customer: "cancelled at your request",
-};
-
-/**
- * cancelReason is why an order was cancelled, in words, when the API says
- * (the order's `cancellationReason`, or `reason`), else undefined.
- */
-export function cancelReason(order: Order): string | undefined {
-  const o = order as Order & { cancellationReason?: unknown; reason?: unknown };
-  const r = typeof o.cancellationReason === "string" ? o.cancellationReason : typeof o.reason === "string" ? o.reason : undefined;
-  if (r === undefined) return undefined;
-  return reasons[r] ?? r.replaceAll("_", " ");
-}
-
 /** outcome says in a sentence where an order stands. */
 export function outcome(order: Order): string {
   switch (order.status) {
@@ -49,9 +32,9 @@ export function outcome(order: Order): string {
       return "We are confirming your order…";
     case "confirmed":
       return "Your order is confirmed.";
-    case "cancelled": {
-      const why = cancelReason(order);
-      return why ? `This order was cancelled: ${why}.` : "This order was cancelled.";
-    }
+    case "cancelled":
+      // orders does not say why (its Order has no reason member): the customer
+      // cancelled it, or catalog could not reserve its stock.
+      return "This order was cancelled. If you did not cancel it, some of its products were out of stock.";
   }
 }

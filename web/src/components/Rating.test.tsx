@@ -1,6 +1,6 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { RatingLine, ratingLabel, ratingOf, VerifiedBadge } from "./Rating";
+import { RatingLine, ratingLabel, VerifiedBadge } from "./Rating";
 
 describe("rating", () => {
   it("reads a rating out in words", () => {
@@ -28,11 +28,6 @@ describe("rating", () => {
     render(<RatingLine rating={{ count: 0, average: 0 }} />);
     expect(screen.getByText("No reviews yet")).toBeTruthy();
     expect(screen.queryByRole("img")).toBeNull();
-  });
-
-  it("reads the rating of a product document", () => {
-    expect(ratingOf({ id: "p", rating: { count: 2, average: 4.5 } })).toEqual({ count: 2, average: 4.5 });
-    expect(ratingOf({ id: "p" })).toBeUndefined();
   });
 
   it("marks a verified purchase in words", () => {

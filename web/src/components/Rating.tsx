@@ -1,13 +1,9 @@
-import type { ReviewsSchemas } from "../api/client";
+import type { CatalogSchemas, ReviewsSchemas } from "../api/client";
 
 type Histogram = ReviewsSchemas["schemas"]["Rating"];
 
-/** A product's rating as its document carries it (catalog's projection of reviews' events). */
-export interface ProductRating {
-  count: number;
-  /** 0 when count is 0. */
-  average: number;
-}
+/** A product's rating as its document carries it (catalog's projection of reviews' events); average is 0 when count is. */
+export type ProductRating = CatalogSchemas["schemas"]["Rating"];
 
 const one = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
@@ -83,10 +79,4 @@ export function VerifiedBadge() {
       <span aria-hidden="true">✓ </span>Verified purchase
     </span>
   );
-}
-
-/** ratingOf is a product document's rating, if it has one. */
-export function ratingOf(product: object): ProductRating | undefined {
-  const r = (product as { rating?: Partial<ProductRating> }).rating;
-  return r && typeof r.count === "number" && typeof r.average === "number" ? { count: r.count, average: r.average } : undefined;
 }

@@ -5,7 +5,7 @@ import { useApp } from "../app";
 import { usePageTitle } from "../components/Layout";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/Problem";
-import { RatingLine, ratingOf } from "../components/Rating";
+import { RatingLine } from "../components/Rating";
 import { useLoad } from "../load";
 import { formatMoney } from "../money";
 
@@ -114,7 +114,6 @@ export function Catalog() {
 
 function ProductCard({ product }: { product: Product }) {
   // The product document carries its rating: no call to reviews per card.
-  const rating = ratingOf(product);
   return (
     <li className="card">
       <h2>
@@ -122,7 +121,7 @@ function ProductCard({ product }: { product: Product }) {
       </h2>
       <p className="price">{formatMoney(product.price)}</p>
       <p className="muted">{product.category}</p>
-      {rating ? <RatingLine rating={rating} /> : <p className="rating-none">&nbsp;</p>}
+      <RatingLine rating={product.rating} />
       <p className={product.stock > 0 ? "stock" : "stock out"}>{product.stock > 0 ? "In stock" : "Out of stock"}</p>
     </li>
   );

@@ -6,7 +6,7 @@ import { useApp } from "../app";
 import { usePageTitle } from "../components/Layout";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/Problem";
-import { RatingHistogram, RatingLine, ratingOf, Stars, VerifiedBadge } from "../components/Rating";
+import { RatingHistogram, RatingLine, Stars, VerifiedBadge } from "../components/Rating";
 import { useLoad } from "../load";
 import { formatMoney } from "../money";
 import { poll } from "../poll";
@@ -51,7 +51,6 @@ export function ProductPage() {
   if (product.state === "failed" && !product.data) return <ProblemAlert error={product.error} onRetry={product.reload} />;
   if (!product.data) return <Loading what="Loading the product" />;
   const p = fresh?.id === id ? fresh : product.data;
-  const rating = ratingOf(p) ?? histogram.data;
 
   // After a review is posted, edited or deleted, catalog's copy of the rating
   // follows reviews' event a moment later: read the product again a few times,
@@ -59,10 +58,10 @@ export function ProductPage() {
   const reviewsChanged = () => {
     histogram.reload();
     refreshing.current?.();
-    const before = JSON.stringify(ratingOf(p));
+    const before = p.rating;
     refreshing.current = poll({
       read: (signal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal })),
-      settled: (next) => JSON.stringify(ratingOf(next)) !== before,
+      settled: (next) => next.rating.count !== before.count || next.rating.average !== before.average,
       onValue: setFresh,
       delays: ratingRereads,
     });
@@ -144,7 +143,7 @@ export function ProductPage() {
         </div>
         <aside aria-label="Rating" className="panel">
           <h2>Rating</h2>
-          {rating ? <RatingLine rating={rating} /> : <ProblemAlert error={histogram.error} />}
+          <RatingLine rating={p.rating} />
           {histogram.data && <RatingHistogram rating={histogram.data} />}
         </aside>
       </div>
