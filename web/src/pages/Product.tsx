@@ -35,7 +35,11 @@ export function ProductPage() {
   const { id = "" } = useParams();
   const { api, session } = useApp();
   const navigate = useNavigate();
-  const product = useLoad((signal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal })), [api, id]);
+  // catalog lets browsers keep a product for 60 s; this page revalidates
+  // (no-cache), so that the stock and rating a customer's own order or review
+  // changed show here as they now are. The catalog's listing keeps the cache.
+  const readProduct = (signal: AbortSignal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal, cache: "no-cache" }));
+  const product = useLoad(readProduct, [api, id]);
   // reviews' own summary, for the histogram; the headline is the product document's rating.
   const histogram = useLoad((signal) => must(api.GET("/v1/products/{id}/rating", { params: { path: { id } }, signal })), [api, id]);
   const [fresh, setFresh] = useState<Product>();
@@ -60,7 +64,7 @@ export function ProductPage() {
     refreshing.current?.();
     const before = p.rating;
     refreshing.current = poll({
-      read: (signal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal })),
+      read: readProduct,
       settled: (next) => next.rating.count !== before.count || next.rating.average !== before.average,
       onValue: setFresh,
       delays: ratingRereads,
