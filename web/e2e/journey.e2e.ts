@@ -1,7 +1,10 @@
 // The storefront end to end, in headless Chromium, against the whole local
 // system: a customer signs up, searches, fills the cart, checks out and
-// watches the order, finds it in the history, reviews the product and signs
-// out; an admin creates a product and adjusts its stock. Every main page is
+// watches the order until the saga confirms it (the stock goes down), finds
+// it in the history, reviews the product (a verified purchase, counted in the
+// product's rating), cancels the order (the stock comes back), has an order
+// for more than the stock cancelled, and signs out; an admin creates a
+// product and adjusts its stock. Every main page is
 // checked with axe (no serious or critical violations) and photographed into
 // e2e/screenshots/.
 import AxeBuilder from "@axe-core/playwright";
@@ -21,7 +24,21 @@ interface Product {
   name: string;
   stock: number;
   price: { amount: number; currency: string };
+  rating: { count: number; average: number };
 }
+
+/** settle waits for the saga and the projections: polls fn until it returns a value (up to 30 s). */
+async function settle<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const stockOf = async (id: string) => (await api<Product>(`/v1/products/${id}`)).stock;
 
 async function api<T>(path: string): Promise<T> {
   const res = await fetch(baseURL + path);
@@ -46,6 +63,7 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
   let page: Page;
   let profile: string;
   let product: Product;
+  let short: Product; // another product, ordered beyond its stock
   const email = `e2e-${Date.now()}@example.com`;
   const password = "a long journey password";
   let orderId = "";
@@ -70,9 +88,12 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     const page1 = await api<{ items: Product[] }>("/v1/products?limit=50");
-    const found = page1.items.find((p) => p.stock >= 5 && /\b[A-Za-z]{4,}\b/.test(p.name));
+    const found = page1.items.find((p) => p.stock >= 5 && p.stock < 99 && /\b[A-Za-z]{4,}\b/.test(p.name));
     if (!found) throw new Error("the seeded catalog has no product in stock to buy");
     product = found;
+    const other = page1.items.find((p) => p.id !== found.id && p.stock >= 1 && p.stock < 99);
+    if (!other) throw new Error("the seeded catalog has no second product in stock");
+    short = other;
   });
 
   afterAll(async () => {
@@ -154,16 +175,12 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
     expect(new Set(placements).size).toBe(1);
     await page.getByText("Thank you! Your order was placed.").waitFor();
 
-    // The page shows the status the API gives and reads a pending order again
-    // until it is confirmed or cancelled.
-    const status = page.locator(".order-status .status");
-    const api = await (await page.request.get(`/v1/orders/${orderId}`, { headers: await auth(page) })).json() as { status: string };
-    await expect.poll(() => status.textContent()).toMatch(/Pending|Confirmed|Cancelled/);
-    if (api.status === "pending") {
-      const reads = await countReads(page, orderId, 4_000);
-      const now = (await status.textContent()) ?? "";
-      if (now === "Pending") expect(reads, "a pending order is polled").toBeGreaterThanOrEqual(2);
-    }
+    // The page reads the pending order again until the saga settles it: catalog
+    // reserves the stock, orders confirms. It shows the result without a reload.
+    const status = page.locator(".order-status .status-text");
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe("Confirmed");
+    await page.getByText("Your order is confirmed.").waitFor();
+    expect(await stockOf(product.id), "the confirmed order's stock is reserved").toBe(product.stock - 3);
     await check(page, "order");
   });
 
@@ -174,7 +191,12 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
     await check(page, "orders");
   });
 
-  it("reviews the product, edits the review and sees it counted", async () => {
+  it("shows the product's stock gone down", async () => {
+    await page.goto(`/products/${product.id}`);
+    await page.getByText(`${product.stock - 3} in stock`).waitFor();
+  });
+
+  it("reviews the product as a verified purchase, edits the review and sees it counted in the rating", async () => {
     await page.goto(`/products/${product.id}`);
     await page.getByRole("heading", { name: "Write a review" }).waitFor();
     await page.getByLabel("4 stars").check();
@@ -186,8 +208,23 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
     await page.getByLabel("Title").fill("Does the job well");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByRole("heading", { level: 3, name: "Does the job well" }).waitFor();
-    const rating = await api<{ count: number }>(`/v1/products/${product.id}/rating`);
-    expect(rating.count).toBeGreaterThanOrEqual(1);
+
+    // The order was confirmed before the review was written: reviews knows the
+    // purchase (from OrderConfirmed), so the review is a verified one.
+    const mine = page.locator(".review", { has: page.getByRole("heading", { level: 3, name: "Does the job well" }) });
+    await mine.getByText("Verified purchase").waitFor();
+
+    // catalog counts it in the product's rating (from ReviewSubmitted), and the
+    // page shows it after re-reading the product.
+    const count = product.rating.count + 1;
+    const rated = await settle("the product's rating to count the review", async () => {
+      const p = await api<Product>(`/v1/products/${product.id}`);
+      return p.rating.count === count ? p.rating : undefined;
+    });
+    const words = `out of 5, ${count} ${count === 1 ? "review" : "reviews"}`;
+    const stars = page.getByRole("complementary", { name: "Rating" }).getByRole("img", { name: new RegExp(`${words}$`) });
+    await stars.waitFor({ timeout: 10_000 });
+    expect(rated.average).toBeGreaterThan(0);
     await check(page, "product-reviewed");
   });
 
@@ -198,16 +235,32 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
     await check(page, "account");
   });
 
-  it("cancels a pending order", async () => {
+  it("cancels the confirmed order after confirming, and the stock comes back", async () => {
     await page.goto(`/orders/${orderId}`);
-    const status = page.locator(".order-status .status");
-    await status.waitFor();
-    if ((await status.textContent()) === "Pending") {
-      await page.getByRole("button", { name: "Cancel order" }).click();
-      await expect.poll(() => status.textContent()).toBe("Cancelled");
-    } else {
-      expect(await page.getByRole("button", { name: "Cancel order" }).count()).toBe(0);
-    }
+    const status = page.locator(".order-status .status-text");
+    await expect.poll(() => status.textContent()).toBe("Confirmed");
+    await page.getByRole("button", { name: "Cancel order" }).click();
+    await page.getByRole("group", { name: /Cancel this order\?/ }).waitFor();
+    await check(page, "order-cancel");
+    await page.getByRole("button", { name: "Yes, cancel the order" }).click();
+    await expect.poll(() => status.textContent()).toBe("Cancelled");
+    expect(await page.getByRole("button", { name: "Cancel order" }).count()).toBe(0);
+    // catalog releases the stock when OrderCancelled reaches it.
+    await settle("the stock to come back", async () => ((await stockOf(product.id)) === product.stock ? true : undefined));
+  });
+
+  it("has an order for more than the stock cancelled, the stock untouched", async () => {
+    const headers = { ...(await auth(page)), "Content-Type": "application/json" };
+    const put = await page.request.put(`/v1/cart/items/${short.id}`, { headers, data: { quantity: short.stock + 1 } });
+    expect(put.ok(), await put.text()).toBe(true);
+    await page.goto("/checkout");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
+    const status = page.locator(".order-status .status-text");
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe("Cancelled");
+    await page.getByText(/^This order was cancelled/).waitFor();
+    await check(page, "order-cancelled");
+    expect(await stockOf(short.id)).toBe(short.stock);
   });
 
   it("signs out", async () => {
@@ -261,16 +314,4 @@ describe.skipIf(skip !== "")("the storefront in Chromium", () => {
 async function auth(page: Page): Promise<Record<string, string>> {
   const token = await page.evaluate(() => window.sessionStorage.getItem("quartet.session"));
   return token ? { Authorization: `Bearer ${token}` } : {};
-}
-
-/** countReads counts the page's reads of an order over a while. */
-async function countReads(page: Page, id: string, ms: number): Promise<number> {
-  let n = 0;
-  const on = (r: { method(): string; url(): string }) => {
-    if (r.method() === "GET" && new URL(r.url()).pathname === `/v1/orders/${id}`) n++;
-  };
-  page.on("request", on);
-  await page.waitForTimeout(ms);
-  page.off("request", on);
-  return n;
 }

@@ -159,6 +159,26 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            rating: components["schemas"]["Rating"];
+        };
+        /**
+         * @description What the product's reviews add up to, kept by the catalog from the reviews context's events (ReviewSubmitted, ReviewRevised, ReviewWithdrawn): it follows the reviews within the bus's delivery time. Not part of the version: a new review changes neither the version nor the ETag.
+         * @example {
+         *       "count": 12,
+         *       "average": 4.25
+         *     }
+         */
+        Rating: {
+            /**
+             * @description How many reviews the product has.
+             * @example 12
+             */
+            count: number;
+            /**
+             * @description The mean of their ratings (1 to 5), rounded to 2 decimals; 0 when there is no review.
+             * @example 4.25
+             */
+            average: number;
         };
         ProductPage: {
             items: components["schemas"]["Product"][];

@@ -31,8 +31,11 @@ export interface paths {
         /**
          * Put a quantity of a product in the cart
          * @description Adds the product, or replaces its quantity, with its current name and
-         *     price from the catalog. An unknown or archived product, a price in
-         *     another currency than the cart's, or a 51st product answers 422.
+         *     price from orders' own copy of catalog's products (kept from
+         *     catalog's events, so catalog need not be up). An unknown or archived
+         *     product, a price in another currency than the cart's, or a 51st
+         *     product answers 422. A product created a moment ago may be unknown
+         *     for as long as its event takes to arrive.
          */
         put: operations["setCartItem"];
         post?: never;
@@ -61,8 +64,12 @@ export interface paths {
         put?: never;
         /**
          * Place an order from the cart
-         * @description Prices the cart's products again from the catalog, creates a pending
-         *     order and empties the cart, all at once.
+         * @description Prices the cart's products again from orders' copy of catalog's
+         *     products, creates a `pending` order and empties the cart, all at once.
+         *     The order then moves on by itself: catalog reserves its stock
+         *     (`confirmed`) or rejects it (`cancelled`), usually within a second;
+         *     read the order to see which. An unknown or archived product answers
+         *     422.
          *
          *     `Idempotency-Key` makes the request safe to retry: a retry with the
          *     same key and the same body gets the first response again, byte for
@@ -111,8 +118,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancel a pending order
-         * @description Only a pending order can be cancelled; any other answers 409.
+         * Cancel an order
+         * @description Cancels a `pending` or `confirmed` order; the stock of a confirmed
+         *     order goes back to the catalog. An order already `cancelled` answers
+         *     409.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -158,7 +167,12 @@ export interface components {
             /** @description ISO 3166-1 alpha-2 code. */
             country: string;
         };
-        /** @enum {string} */
+        /**
+         * @description `pending` when placed, until catalog reserves its stock (`confirmed`)
+         *     or rejects it (`cancelled`). The customer may cancel a pending or
+         *     confirmed order; `cancelled` is final.
+         * @enum {string}
+         */
         OrderStatus: "pending" | "confirmed" | "cancelled";
         Order: {
             /** Format: uuid */
@@ -271,7 +285,7 @@ export interface components {
         /**
          * @description The request conflicts with the state: a request with the same
          *     `Idempotency-Key` is still running (retry after `Retry-After`
-         *     seconds), the order is not pending, or a concurrent change won.
+         *     seconds), the order is already cancelled, or a concurrent change won.
          */
         Conflict: {
             headers: {
@@ -329,8 +343,7 @@ export interface components {
             };
         };
         /**
-         * @description Its table is unavailable or too slow, or the catalog could not be asked
-         *     for the product's current price.
+         * @description Its table is unavailable or too slow.
          *     Retry after `Retry-After` seconds. Every context answers these
          *     failures alike: each request has a budget of about 2 s, and a store
          *     that fails or runs past it is a 503.

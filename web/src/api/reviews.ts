@@ -15,13 +15,21 @@ export interface paths {
          * @description Pages are resumed with the opaque `nextCursor` of the previous page,
          *     sent with the same `sort`; the last page has none. A cursor that was
          *     altered, or issued for another sort, answers 400. A product without
-         *     reviews, or an id that is no product's, has an empty list.
+         *     reviews has an empty list; an id that is no product's answers 404
+         *     (reviews knows the products catalog announced: one created a moment
+         *     ago may be unknown for as long as its event takes to arrive). An
+         *     archived product's reviews are still listed.
          */
         get: operations["listReviews"];
         put?: never;
         /**
          * Review a product (customer)
-         * @description A customer reviews each product at most once; a second review answers 409.
+         * @description A customer reviews each product at most once; a second review answers
+         *     409 (after deleting their review, they may write a new one). A product
+         *     reviews does not know answers 404; an archived product may still be
+         *     reviewed. `verifiedPurchase` is true when the author has a confirmed,
+         *     uncancelled order of the product; a review written before the
+         *     confirmation becomes verified when it arrives.
          */
         post: operations["createReview"];
         delete?: never;
@@ -42,7 +50,8 @@ export interface paths {
         };
         /**
          * A product's rating summary
-         * @description Always exact. A product without reviews has a count of 0.
+         * @description Always exact. A product without reviews has a count of 0; an id that
+         *     is no product's answers 404.
          */
         get: operations["getRating"];
         put?: never;
@@ -137,7 +146,7 @@ export interface components {
             rating: number;
             title: string;
             body: string;
-            /** @description The author bought the product. */
+            /** @description The author has a confirmed order of the product that was not cancelled (from orders' events). */
             verifiedPurchase: boolean;
             helpfulCount: number;
             /** @description Incremented by every edit; the ETag carries it. */
@@ -374,6 +383,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
@@ -439,6 +449,7 @@ export interface operations {
                     "application/json": components["schemas"]["Rating"];
                 };
             };
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };

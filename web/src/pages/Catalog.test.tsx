@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { json, problem, renderAt } from "../testing";
 
-const product = (id: string, name: string, amount: number) => ({
+const product = (id: string, name: string, amount: number, rating = { count: 0, average: 0 }) => ({
   id,
   sku: `SKU-${id}`,
   name,
@@ -13,25 +13,28 @@ const product = (id: string, name: string, amount: number) => ({
   stock: 3,
   status: "active",
   version: 1,
+  rating,
   createdAt: "2026-01-01T00:00:00Z",
   updatedAt: "2026-01-01T00:00:00Z",
 });
-
-const rating = { productId: "p1", count: 2, average: 4.5, histogram: { "1": 0, "2": 0, "3": 0, "4": 1, "5": 1 } };
 
 describe("catalog", () => {
   it("lists products with prices in major units and ratings, and pages on", async () => {
     const { seen } = renderAt("/", (req) => {
       const url = new URL(req.url);
       if (url.pathname === "/v1/categories") return json({ items: [{ slug: "kitchen", name: "Kitchen" }] });
-      if (url.pathname === "/v1/products") return json({ items: [product("p1", "Walnut board", 4500)], nextCursor: "c2" });
-      if (url.pathname.endsWith("/rating")) return json(rating);
+      if (url.pathname === "/v1/products")
+        return json({ items: [product("p1", "Walnut board", 4500, { count: 12, average: 4.5 }), product("p2", "Oak spoon", 900)], nextCursor: "c2" });
       return undefined;
     });
     const card = (await screen.findByRole("link", { name: "Walnut board" })).closest("li");
     expect(card).not.toBeNull();
     expect(within(card as HTMLElement).getByText("$45.00")).toBeTruthy();
-    await within(card as HTMLElement).findByRole("img", { name: "4.5 out of 5 stars" });
+    expect(within(card as HTMLElement).getByRole("img", { name: "4.5 out of 5, 12 reviews" })).toBeTruthy();
+    const other = screen.getByRole("link", { name: "Oak spoon" }).closest("li") as HTMLElement;
+    expect(within(other).getByText("No reviews yet")).toBeTruthy();
+    // The ratings come with the products: no call to reviews per card.
+    expect(seen.some((r) => new URL(r.url).pathname.endsWith("/rating"))).toBe(false);
     expect(screen.getByRole("link", { name: "Next page" }).getAttribute("href")).toBe("/?cursor=c2");
     expect(seen.some((r) => new URL(r.url).searchParams.get("limit") === "12")).toBe(true);
   });

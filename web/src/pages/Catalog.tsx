@@ -5,7 +5,7 @@ import { useApp } from "../app";
 import { usePageTitle } from "../components/Layout";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/Problem";
-import { RatingSummary } from "../components/Rating";
+import { RatingLine } from "../components/Rating";
 import { useLoad } from "../load";
 import { formatMoney } from "../money";
 
@@ -113,11 +113,7 @@ export function Catalog() {
 }
 
 function ProductCard({ product }: { product: Product }) {
-  const { api } = useApp();
-  const rating = useLoad(
-    (signal) => must(api.GET("/v1/products/{id}/rating", { params: { path: { id: product.id } }, signal })),
-    [api, product.id],
-  );
+  // The product document carries its rating: no call to reviews per card.
   return (
     <li className="card">
       <h2>
@@ -125,7 +121,7 @@ function ProductCard({ product }: { product: Product }) {
       </h2>
       <p className="price">{formatMoney(product.price)}</p>
       <p className="muted">{product.category}</p>
-      {rating.data ? <RatingSummary rating={rating.data} /> : <p className="rating-none">&nbsp;</p>}
+      <RatingLine rating={product.rating} />
       <p className={product.stock > 0 ? "stock" : "stock out"}>{product.stock > 0 ? "In stock" : "Out of stock"}</p>
     </li>
   );

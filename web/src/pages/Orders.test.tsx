@@ -1,9 +1,12 @@
-import { screen } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { fakeToken, json, renderAt } from "../testing";
+import { StatusBadge } from "../components/OrderStatus";
+import { fakeToken, json, problem, renderAt } from "../testing";
 
+const id = "0190f1c2-0000-7000-8000-00000000abcd";
 const order = (status: string, version: number) => ({
-  id: "0190f1c2-0000-7000-8000-00000000abcd",
+  id,
   status,
   items: [
     { productId: "p1", name: "Walnut board", unitPrice: { amount: 4500, currency: "USD" }, quantity: 2, subtotal: { amount: 9000, currency: "USD" } },
@@ -14,24 +17,98 @@ const order = (status: string, version: number) => ({
   updatedAt: "2026-01-01T00:00:00Z",
   version,
 });
+const customer = fakeToken({ sub: "c1", name: "Ann", roles: ["customer"] });
+const isOrder = (req: Request) => req.method === "GET" && new URL(req.url).pathname === `/v1/orders/${id}`;
+const isCancel = (req: Request) => req.method === "POST" && new URL(req.url).pathname === `/v1/orders/${id}/cancel`;
+
+describe("status badge", () => {
+  it("says the status in words, with a mark that is not read out", () => {
+    for (const [status, text] of [
+      ["pending", "Pending"],
+      ["confirmed", "Confirmed"],
+      ["cancelled", "Cancelled"],
+    ] as const) {
+      const { container, unmount } = render(<StatusBadge status={status} />);
+      const badge = container.querySelector(".status") as HTMLElement;
+      expect(badge.className).toContain(`status-${status}`);
+      expect(within(badge).getByText(text)).toBeTruthy();
+      const mark = badge.querySelector("[aria-hidden='true']");
+      expect(mark?.textContent).not.toBe("");
+      expect(badge.textContent).toBe(`${mark?.textContent ?? ""}${text}`);
+      unmount();
+    }
+  });
+});
 
 describe("order detail", () => {
-  it("polls a pending order until it is confirmed", async () => {
+  it("reads a pending order again until it is confirmed", async () => {
     let reads = 0;
-    const { seen } = renderAt(
-      "/orders/0190f1c2-0000-7000-8000-00000000abcd",
-      (req) => {
-        if (new URL(req.url).pathname.startsWith("/v1/orders/")) return json(++reads < 2 ? order("pending", 1) : order("confirmed", 2));
-        return undefined;
-      },
-      fakeToken({ sub: "c1", name: "Ann", roles: ["customer"] }),
-    );
+    const { seen } = renderAt(`/orders/${id}`, (req) => (isOrder(req) ? json(++reads < 3 ? order("pending", 1) : order("confirmed", 2)) : undefined), customer);
     await screen.findByText("Pending");
-    expect(screen.getByRole("button", { name: "Cancel order" })).toBeTruthy();
-    await screen.findByText("Confirmed", {}, { timeout: 5000 });
-    expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
+    expect(screen.getByText("We are confirming your order…")).toBeTruthy();
+    await screen.findByText("Your order is confirmed.", {}, { timeout: 5000 });
+    expect(screen.getByText("Confirmed")).toBeTruthy();
     expect(screen.getByText("$90.00", { selector: ".total" })).toBeTruthy();
     expect(seen[0]?.headers.get("Authorization")).toMatch(/^Bearer /);
+    expect(reads).toBe(3);
+  });
+
+  it("says an order was cancelled, and offers no cancel", async () => {
+    renderAt(`/orders/${id}`, (req) => (isOrder(req) ? json(order("cancelled", 2)) : undefined), customer);
+    await screen.findByText(/^This order was cancelled\./);
+    expect(screen.getByText("Cancelled")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
+  });
+
+  it("cancels a confirmed order after asking", async () => {
+    const { seen } = renderAt(
+      `/orders/${id}`,
+      (req) => {
+        if (isOrder(req)) return json(order("confirmed", 2));
+        if (isCancel(req)) return json(order("cancelled", 3));
+        return undefined;
+      },
+      customer,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Cancel order" }));
+    const ask = screen.getByRole("group", { name: /Cancel this order\?/ });
+    expect(within(ask).getByText(/Its items go back into stock/)).toBeTruthy();
+    await user.click(within(ask).getByRole("button", { name: "Keep the order" }));
+    expect(seen.some(isCancel)).toBe(false);
+    expect(screen.queryByRole("group", { name: /Cancel this order\?/ })).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: "Cancel order" }));
+    await user.click(screen.getByRole("button", { name: "Yes, cancel the order" }));
+    await screen.findByText("Cancelled");
+    expect(screen.getByText(/^This order was cancelled\./)).toBeTruthy();
+    expect(seen.filter(isCancel)).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
+  });
+
+  it("shows the API's problem when the cancel conflicts, and the order as it now is", async () => {
+    let cancelled = false;
+    renderAt(
+      `/orders/${id}`,
+      (req) => {
+        if (isOrder(req)) return json(cancelled ? order("cancelled", 3) : order("confirmed", 2));
+        if (isCancel(req)) {
+          cancelled = true;
+          return problem(409, "Conflict", { detail: "order is already cancelled", requestId: "req-9" });
+        }
+        return undefined;
+      },
+      customer,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Cancel order" }));
+    await user.click(screen.getByRole("button", { name: "Yes, cancel the order" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("order is already cancelled");
+    expect(alert.textContent).toContain("409");
+    expect(alert.textContent).toContain("req-9");
+    await screen.findByText(/^This order was cancelled\./);
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull());
   });
 
   it("asks to sign in without a session", async () => {

@@ -1,21 +1,44 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation, useParams, useSearchParams } from "react-router";
-import { must } from "../api/client";
+import { must, type Api, type OrdersSchemas } from "../api/client";
 import type { ApiError } from "../api/problem";
 import { useApp } from "../app";
 import { RequireSession, usePageTitle } from "../components/Layout";
 import { Loading } from "../components/Loading";
+import { outcome, StatusBadge, type Status } from "../components/OrderStatus";
 import { ProblemAlert } from "../components/Problem";
 import { useLoad } from "../load";
 import { formatMoney } from "../money";
+import { poll } from "../poll";
 
-/** How often a pending order is read again. */
-export const pollMs = 1500;
+type Order = OrdersSchemas["schemas"]["Order"];
 
-const statusText = { pending: "Pending", confirmed: "Confirmed", cancelled: "Cancelled" } as const;
+/** The statuses from which a customer may cancel (docs/events.md, the order saga). */
+const cancellableStatuses: readonly Status[] = ["pending", "confirmed"];
 
-export function StatusBadge({ status }: { status: keyof typeof statusText }) {
-  return <span className={`status status-${status}`}>{statusText[status]}</span>;
+/**
+ * pollOrder reads an order again with backoff (poll.ts) until it is no
+ * longer pending, and returns what stops it.
+ */
+function pollOrder(api: Api, id: string, onValue: (o: Order) => void, onGiveUp: () => void) {
+  return poll({
+    read: (signal) => must(api.GET("/v1/orders/{id}", { params: { path: { id } }, signal })),
+    settled: (o) => o.status !== "pending",
+    onValue,
+    onGiveUp,
+  });
+}
+
+/**
+ * newest is the later of two reads of order id (by version): a read that
+ * overtook a later one, such as a poll answering after the cancel did, never
+ * takes the order back. A read of another order (the address changed) is
+ * ignored.
+ */
+function newest(id: string, a: Order | undefined, b: Order | undefined): Order | undefined {
+  if (!a || a.id !== id) return b?.id === id ? b : undefined;
+  if (!b || b.id !== id) return a;
+  return a.version >= b.version ? a : b;
 }
 
 export function OrdersPage() {
@@ -103,22 +126,29 @@ function OrderDetail() {
   const location = useLocation();
   const justPlaced = (location.state as { placed?: boolean } | null)?.placed ?? false;
   const order = useLoad((signal) => must(api.GET("/v1/orders/{id}", { params: { path: { id } }, signal })), [api, id]);
+  const [latest, setLatest] = useState<Order>();
+  const [gaveUp, setGaveUp] = useState(false);
+  const [round, setRound] = useState(0);
+  const [confirming, setConfirming] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [override, setOverride] = useState<typeof order.data>();
-  const shown = override ?? order.data;
-  const { reload } = order;
+  const question = useRef<HTMLParagraphElement>(null);
 
-  // A pending order is read again until it is confirmed or cancelled.
-  const pending = shown?.status === "pending" && order.state !== "loading";
+  const qId = useId();
+  const shown = newest(id, latest, order.data);
+  const keep = useCallback((o: Order) => setLatest((prev) => newest(id, o, prev)), [id]);
+
+  // A pending order is read again, politely (pollOrder), until it is
+  // confirmed or cancelled; "Check again" starts another round.
+  const pending = shown?.status === "pending";
   useEffect(() => {
     if (!pending) return;
-    const t = setTimeout(() => {
-      setOverride(undefined);
-      reload();
-    }, pollMs);
-    return () => clearTimeout(t);
-  }, [pending, reload, shown?.version]);
+    return pollOrder(api, id, keep, () => setGaveUp(true));
+  }, [api, id, pending, round, keep]);
+
+  useEffect(() => {
+    if (confirming) question.current?.focus();
+  }, [confirming]);
 
   if (!shown) return order.state === "failed" ? <ProblemAlert error={order.error} onRetry={order.reload} /> : <Loading what="Loading the order" />;
 
@@ -126,14 +156,16 @@ function OrderDetail() {
     setCancelling(true);
     setError(null);
     try {
-      setOverride(await must(api.POST("/v1/orders/{id}/cancel", { params: { path: { id } } })));
+      keep(await must(api.POST("/v1/orders/{id}/cancel", { params: { path: { id } } })));
     } catch (err) {
       setError(err as ApiError);
-      reload();
+      order.reload(); // the order changed meanwhile: show it as it is now
     } finally {
       setCancelling(false);
+      setConfirming(false);
     }
   };
+  const cancellable = cancellableStatuses.includes(shown.status);
 
   const a = shown.shippingAddress;
   return (
@@ -143,10 +175,21 @@ function OrderDetail() {
       </p>
       <h1>Order {shown.id.slice(-8)}</h1>
       {justPlaced && <p className="notice">Thank you! Your order was placed.</p>}
-      <p role="status" aria-live="polite" className="order-status">
-        Status: <StatusBadge status={shown.status} />
-        {shown.status === "pending" && <span className="muted"> — we are confirming your order…</span>}
-      </p>
+      <div role="status" aria-live="polite">
+        <p className="order-status">
+          Status: <StatusBadge status={shown.status} />
+        </p>
+        <p className={`order-outcome outcome-${shown.status}`}>{outcome(shown)}</p>
+        {pending && gaveUp && <p>This is taking longer than usual. Your order is safe; we will confirm it as soon as we can.</p>}
+      </div>
+      {pending && gaveUp && (
+        <button type="button" className="secondary" onClick={() => {
+            setGaveUp(false);
+            setRound((r) => r + 1);
+          }}>
+          Check again
+        </button>
+      )}
       <table className="lines">
         <caption className="visually-hidden">Products in this order</caption>
         <thead>
@@ -204,11 +247,27 @@ function OrderDetail() {
         Placed <time dateTime={shown.placedAt}>{new Date(shown.placedAt).toLocaleString()}</time>
       </p>
       <ProblemAlert error={error} />
-      {shown.status === "pending" && (
-        <button type="button" className="danger" onClick={() => void cancel()} disabled={cancelling}>
-          {cancelling ? "Cancelling…" : "Cancel order"}
-        </button>
-      )}
+      {cancellable &&
+        (confirming ? (
+          <div className="panel confirm" role="group" aria-labelledby={qId}>
+            <p id={qId} ref={question} tabIndex={-1}>
+              <strong>Cancel this order?</strong>{" "}
+              {shown.status === "confirmed" ? "Its items go back into stock." : "It will not be confirmed."} This cannot be undone.
+            </p>
+            <div className="actions">
+              <button type="button" className="danger" onClick={() => void cancel()} disabled={cancelling}>
+                {cancelling ? "Cancelling…" : "Yes, cancel the order"}
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirming(false)} disabled={cancelling}>
+                Keep the order
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            Cancel order
+          </button>
+        ))}
     </section>
   );
 }

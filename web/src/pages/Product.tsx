@@ -1,24 +1,50 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { etag, must, send, type ReviewsSchemas } from "../api/client";
+import { etag, must, send, type CatalogSchemas, type ReviewsSchemas } from "../api/client";
 import { ApiError, fieldErrors } from "../api/problem";
 import { useApp } from "../app";
 import { usePageTitle } from "../components/Layout";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/Problem";
-import { RatingSummary, Stars } from "../components/Rating";
+import { RatingHistogram, RatingLine, Stars, VerifiedBadge } from "../components/Rating";
 import { useLoad } from "../load";
 import { formatMoney } from "../money";
+import { poll } from "../poll";
 
 type Review = ReviewsSchemas["schemas"]["Review"];
+type Product = CatalogSchemas["schemas"]["Product"];
+
+/** When the product is read again after its reviews changed (ms): three reads over about 5 s. */
+export const ratingRereads = [500, 1500, 3000];
+
+/**
+ * unknownProduct words reviews' 404 for a product it does not know (yet: its
+ * copy of the catalog follows catalog's events), keeping the request id.
+ */
+function unknownProduct(e: ApiError, title: string): ApiError {
+  if (e.status !== 404) return e;
+  return new ApiError({
+    ...e.problem,
+    title,
+    detail: "Reviews do not know this product yet. If it was added a moment ago, please try again shortly.",
+  });
+}
 type Sort = "newest" | "helpful" | "rating";
 
 export function ProductPage() {
   const { id = "" } = useParams();
   const { api, session } = useApp();
   const navigate = useNavigate();
-  const product = useLoad((signal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal })), [api, id]);
-  const rating = useLoad((signal) => must(api.GET("/v1/products/{id}/rating", { params: { path: { id } }, signal })), [api, id]);
+  // catalog lets browsers keep a product for 60 s; this page revalidates
+  // (no-cache), so that the stock and rating a customer's own order or review
+  // changed show here as they now are. The catalog's listing keeps the cache.
+  const readProduct = (signal: AbortSignal) => must(api.GET("/v1/products/{id}", { params: { path: { id } }, signal, cache: "no-cache" }));
+  const product = useLoad(readProduct, [api, id]);
+  // reviews' own summary, for the histogram; the headline is the product document's rating.
+  const histogram = useLoad((signal) => must(api.GET("/v1/products/{id}/rating", { params: { path: { id } }, signal })), [api, id]);
+  const [fresh, setFresh] = useState<Product>();
+  const refreshing = useRef<() => void>(undefined);
+  useEffect(() => () => refreshing.current?.(), [id]);
   const [quantity, setQuantity] = useState(1);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState("");
@@ -28,7 +54,22 @@ export function ProductPage() {
 
   if (product.state === "failed" && !product.data) return <ProblemAlert error={product.error} onRetry={product.reload} />;
   if (!product.data) return <Loading what="Loading the product" />;
-  const p = product.data;
+  const p = fresh?.id === id ? fresh : product.data;
+
+  // After a review is posted, edited or deleted, catalog's copy of the rating
+  // follows reviews' event a moment later: read the product again a few times,
+  // politely, until its rating changes.
+  const reviewsChanged = () => {
+    histogram.reload();
+    refreshing.current?.();
+    const before = p.rating;
+    refreshing.current = poll({
+      read: readProduct,
+      settled: (next) => next.rating.count !== before.count || next.rating.average !== before.average,
+      onValue: setFresh,
+      delays: ratingRereads,
+    });
+  };
 
   const addToCart = async () => {
     if (!session) {
@@ -106,10 +147,11 @@ export function ProductPage() {
         </div>
         <aside aria-label="Rating" className="panel">
           <h2>Rating</h2>
-          {rating.data ? <RatingSummary rating={rating.data} histogram /> : <ProblemAlert error={rating.error} />}
+          <RatingLine rating={p.rating} />
+          {histogram.data && <RatingHistogram rating={histogram.data} />}
         </aside>
       </div>
-      <Reviews productId={id} onChange={rating.reload} />
+      <Reviews productId={id} onChange={reviewsChanged} />
     </article>
   );
 }
@@ -153,6 +195,7 @@ function Reviews({ productId, onChange }: { productId: string; onChange: () => v
     onChange();
   };
   const mine = session ? reviews.find((r) => r.author.id === session.accountId) : undefined;
+  const unknown = first.state === "failed" && first.error.status === 404;
 
   return (
     <section className="reviews" aria-labelledby={`${sortId}-h`}>
@@ -169,13 +212,13 @@ function Reviews({ productId, onChange }: { productId: string; onChange: () => v
       </div>
       {session ? (
         // Reviewing is for customers (an admin-only account would get a 403).
-        session.roles.includes("customer") && !mine && <ReviewForm productId={productId} onSaved={changed} />
+        session.roles.includes("customer") && !mine && !unknown && <ReviewForm productId={productId} onSaved={changed} />
       ) : (
         <p>
           <Link to={`/signin?next=${encodeURIComponent(`/products/${productId}`)}`}>Sign in</Link> to write a review.
         </p>
       )}
-      {first.state === "failed" && <ProblemAlert error={first.error} onRetry={reload} />}
+      {first.state === "failed" && <ProblemAlert error={unknownProduct(first.error, "Reviews are not open for this product yet")} onRetry={reload} />}
       <ProblemAlert error={error} />
       {first.state === "loading" && reviews.length === 0 && <Loading what="Loading reviews" />}
       {first.state === "done" && reviews.length === 0 && <p>No reviews yet. Be the first.</p>}
@@ -243,7 +286,7 @@ function ReviewItem({ review, onChanged }: { review: Review; onChanged: () => vo
       <h3>{review.title}</h3>
       <p>
         <Stars value={review.rating} label={`Rated ${review.rating} out of 5`} /> by {review.author.name}{" "}
-        {review.verifiedPurchase && <span className="badge">Verified purchase</span>}{" "}
+        {review.verifiedPurchase && <VerifiedBadge />}{" "}
         <time className="muted" dateTime={review.createdAt}>
           {new Date(review.createdAt).toLocaleDateString()}
         </time>
@@ -311,7 +354,7 @@ function ReviewForm({
       }
       onSaved();
     } catch (err) {
-      setError(err as ApiError);
+      setError(review ? (err as ApiError) : unknownProduct(err as ApiError, "This product cannot be reviewed yet"));
     } finally {
       setSaving(false);
     }
