@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -49,7 +50,19 @@ var functionSpecs = map[string]functionSpec{
 	RoleReviews:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "reviews context API"},
 	RoleCatalogMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(5)), inVPC: true, desc: "catalog schema migrations, run on every deploy"},
 	RoleReviewsMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(2)), desc: "reviews indexes, run on every deploy"},
+	RoleCatalogEvents:  {memory: 512, timeout: consumerTimeoutDuration(), inVPC: true, desc: "catalog's consumer of events, on its SQS queue"},
+	RoleCatalogRelay:   {memory: 256, timeout: relayTimeoutDuration(), inVPC: true, desc: "catalog's outbox sweep, every minute"},
+	RoleOrdersEvents:   {memory: 512, timeout: consumerTimeoutDuration(), desc: "orders' consumer of events, on its SQS queue"},
+	RoleOrdersRelay:    {memory: 256, timeout: relayTimeoutDuration(), desc: "orders' outbox sweep, every minute"},
+	RoleReviewsEvents:  {memory: 512, timeout: consumerTimeoutDuration(), desc: "reviews' consumer of events, on its SQS queue"},
+	RoleReviewsRelay:   {memory: 256, timeout: relayTimeoutDuration(), desc: "reviews' outbox sweep, every minute"},
 }
+
+func consumerTimeoutDuration() awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number(consumerTimeout))
+}
+
+func relayTimeoutDuration() awscdk.Duration { return awscdk.Duration_Seconds(jsii.Number(relayTimeout)) }
 
 // functions is the stage's Lambda functions by role.
 type functions struct {
@@ -57,7 +70,7 @@ type functions struct {
 	logs   map[string]awslogs.LogGroup
 }
 
-func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
+func newFunctions(stack awscdk.Stack, props Props, d *data, b *bus) *functions {
 	fns := &functions{byRole: map[string]awslambda.Function{}, logs: map[string]awslogs.LogGroup{}}
 	for _, role := range Roles {
 		fns.add(stack, props, d, role)
@@ -72,7 +85,9 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 		"DATABASE_URL":      d.catalogDatabaseURL(),
 		"DATABASE_IAM_AUTH": jsii.String("true"),
 	}
-	for _, role := range []string{RoleCatalog, RoleCatalogMigrate} {
+	// A context's consumer and relay functions reach its store as its API
+	// function does, with the same configuration (one ConfigFromEnv).
+	for _, role := range []string{RoleCatalog, RoleCatalogMigrate, RoleCatalogEvents, RoleCatalogRelay} {
 		fn := fns.byRole[role]
 		for _, k := range slices.Sorted(maps.Keys(catalogEnv)) { // a stable template
 			fn.AddEnvironment(jsii.String(k), catalogEnv[k], nil)
@@ -87,14 +102,16 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 	d.accountsDB.GrantRead(accounts, nil)
 	d.signing.GrantRead(accounts, nil)
 
-	orders := fns.byRole[RoleOrders]
-	orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
-	// An idempotency claim whose placement died is taken over after its
-	// lease: as long as the function may run, and no longer.
-	orders.AddEnvironment(jsii.String("ORDERS_CLAIM_LEASE"), jsii.String(claimLease), nil)
-	d.table.GrantReadWriteData(orders)
+	for _, role := range []string{RoleOrders, RoleOrdersEvents, RoleOrdersRelay} {
+		orders := fns.byRole[role]
+		orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
+		// An idempotency claim whose placement died is taken over after
+		// its lease: as long as the API function may run, and no longer.
+		orders.AddEnvironment(jsii.String("ORDERS_CLAIM_LEASE"), jsii.String(claimLease), nil)
+		d.table.GrantReadWriteData(orders)
+	}
 
-	for _, role := range []string{RoleReviews, RoleReviewsMigrate} {
+	for _, role := range []string{RoleReviews, RoleReviewsMigrate, RoleReviewsEvents, RoleReviewsRelay} {
 		fn := fns.byRole[role]
 		fn.AddEnvironment(jsii.String("MONGODB_URI_SECRET"), d.mongoURI.SecretName(), nil)
 		fn.AddEnvironment(jsii.String("MONGODB_DATABASE"), jsii.String("reviews"), nil)
@@ -113,7 +130,36 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 			RetryAttempts: jsii.Number(0), // the next run is minutes away and does the same work
 		})},
 	})
+
+	fns.addEvents(stack, props.Stage, b)
 	return fns
+}
+
+// addEvents wires each context to the bus: its API, consumer and relay
+// functions publish (consumers produce too: catalog answers OrderPlaced
+// with StockReserved), the consumer function reads its queue in batches
+// with partial batch responses, and the relay sweeps the outbox every
+// minute. The migrations write outbox rows (catalog's backfill) but never
+// publish: the relay does.
+func (fns *functions) addEvents(stack awscdk.Stack, s Stage, b *bus) {
+	for _, ctx := range Consumers {
+		for _, role := range []string{ctx, EventsRole(ctx), RelayRole(ctx)} {
+			b.grantPutEvents(fns.byRole[role])
+		}
+		fns.byRole[EventsRole(ctx)].AddEventSource(awslambdaeventsources.NewSqsEventSource(b.consumers[ctx].queue, &awslambdaeventsources.SqsEventSourceProps{
+			BatchSize:               jsii.Number(consumerBatchSize),
+			ReportBatchItemFailures: jsii.Bool(true),
+			MaxConcurrency:          jsii.Number(consumerConcurrency(s, ctx)),
+		}))
+		awsevents.NewRule(stack, jsii.String(pascal(RelayRole(ctx))+"Schedule"), &awsevents.RuleProps{
+			RuleName:    jsii.String(s.Name(RelayRole(ctx))),
+			Description: jsii.String("publishes what the outbox of " + ctx + " still holds: " + s.Name(RelayRole(ctx))),
+			Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(relayMinutes))),
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns.byRole[RelayRole(ctx)], &awseventstargets.LambdaFunctionProps{
+				RetryAttempts: jsii.Number(0), // the next sweep is a minute away
+			})},
+		})
+	}
 }
 
 // add creates the function of role with its own log group and an

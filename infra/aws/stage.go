@@ -49,3 +49,12 @@ func (s Stage) Name(part string) string { return "quartet-" + string(s) + "-" + 
 func (s Stage) SecretName(context, what string) string {
 	return "quartet/" + string(s) + "/" + context + "/" + what
 }
+
+// QueueName is the SQS queue from which consumer's events function reads
+// ("quartet-<stage>-orders-events").
+func (s Stage) QueueName(consumer string) string { return s.Name(consumer + "-events") }
+
+// DeadLetterQueueName is consumer's dead-letter queue
+// ("quartet-<stage>-orders-dead-letters"): messages its function failed
+// maxReceives times, and events EventBridge could not deliver to its queue.
+func (s Stage) DeadLetterQueueName(consumer string) string { return s.Name(consumer + "-dead-letters") }
