@@ -62,7 +62,9 @@ func consumerTimeoutDuration() awscdk.Duration {
 	return awscdk.Duration_Seconds(jsii.Number(consumerTimeout))
 }
 
-func relayTimeoutDuration() awscdk.Duration { return awscdk.Duration_Seconds(jsii.Number(relayTimeout)) }
+func relayTimeoutDuration() awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number(relayTimeout))
+}
 
 // functions is the stage's Lambda functions by role.
 type functions struct {
