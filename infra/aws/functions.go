@@ -28,7 +28,7 @@ const RoleMetadata = "quartet:role"
 // 30 s integration limit; migrations get minutes.
 type functionSpec struct {
 	memory  float64 // MB
-	timeout awscdk.Duration
+	timeout float64 // seconds (a number, not an awscdk.Duration: this table is built without starting jsii)
 	inVPC   bool
 	desc    string
 }
@@ -44,26 +44,18 @@ const claimLease = "10s"
 const reviewsSweepMinutes = 5
 
 var functionSpecs = map[string]functionSpec{
-	RoleCatalog:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), inVPC: true, desc: "catalog context API"},
-	RoleAccounts:       {memory: 1024, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "accounts context API and token issuer"},
-	RoleOrders:         {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "orders context API"},
-	RoleReviews:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "reviews context API"},
-	RoleCatalogMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(5)), inVPC: true, desc: "catalog schema migrations, run on every deploy"},
-	RoleReviewsMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(2)), desc: "reviews indexes, run on every deploy"},
-	RoleCatalogEvents:  {memory: 512, timeout: consumerTimeoutDuration(), inVPC: true, desc: "catalog's consumer of events, on its SQS queue"},
-	RoleCatalogRelay:   {memory: 256, timeout: relayTimeoutDuration(), inVPC: true, desc: "catalog's outbox sweep, every minute"},
-	RoleOrdersEvents:   {memory: 512, timeout: consumerTimeoutDuration(), desc: "orders' consumer of events, on its SQS queue"},
-	RoleOrdersRelay:    {memory: 256, timeout: relayTimeoutDuration(), desc: "orders' outbox sweep, every minute"},
-	RoleReviewsEvents:  {memory: 512, timeout: consumerTimeoutDuration(), desc: "reviews' consumer of events, on its SQS queue"},
-	RoleReviewsRelay:   {memory: 256, timeout: relayTimeoutDuration(), desc: "reviews' outbox sweep, every minute"},
-}
-
-func consumerTimeoutDuration() awscdk.Duration {
-	return awscdk.Duration_Seconds(jsii.Number(consumerTimeout))
-}
-
-func relayTimeoutDuration() awscdk.Duration {
-	return awscdk.Duration_Seconds(jsii.Number(relayTimeout))
+	RoleCatalog:        {memory: 512, timeout: 10, inVPC: true, desc: "catalog context API"},
+	RoleAccounts:       {memory: 1024, timeout: 10, desc: "accounts context API and token issuer"},
+	RoleOrders:         {memory: 512, timeout: 10, desc: "orders context API"},
+	RoleReviews:        {memory: 512, timeout: 10, desc: "reviews context API"},
+	RoleCatalogMigrate: {memory: 256, timeout: 5 * 60, inVPC: true, desc: "catalog schema migrations, run on every deploy"},
+	RoleReviewsMigrate: {memory: 256, timeout: 2 * 60, desc: "reviews indexes, run on every deploy"},
+	RoleCatalogEvents:  {memory: 512, timeout: consumerTimeout, inVPC: true, desc: "catalog's consumer of events, on its SQS queue"},
+	RoleCatalogRelay:   {memory: 256, timeout: relayTimeout, inVPC: true, desc: "catalog's outbox sweep, every minute"},
+	RoleOrdersEvents:   {memory: 512, timeout: consumerTimeout, desc: "orders' consumer of events, on its SQS queue"},
+	RoleOrdersRelay:    {memory: 256, timeout: relayTimeout, desc: "orders' outbox sweep, every minute"},
+	RoleReviewsEvents:  {memory: 512, timeout: consumerTimeout, desc: "reviews' consumer of events, on its SQS queue"},
+	RoleReviewsRelay:   {memory: 256, timeout: relayTimeout, desc: "reviews' outbox sweep, every minute"},
 }
 
 // functions is the stage's Lambda functions by role.
@@ -191,7 +183,7 @@ func (fns *functions) add(stack awscdk.Stack, props Props, d *data, role string)
 		Handler:       jsii.String("bootstrap"),
 		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(props.BinDir, role)), nil),
 		MemorySize:    jsii.Number(spec.memory),
-		Timeout:       spec.timeout,
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(spec.timeout)),
 		Tracing:       awslambda.Tracing_ACTIVE,
 		LogGroup:      logGroup,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
