@@ -3,6 +3,7 @@
 //
 //	make redrive STAGE=dev         # go run ./infra/aws/cmd/redrive -stage dev
 //	make dead-letters STAGE=dev    # go run ./infra/aws/cmd/redrive -stage dev -list
+//	make redrive STAGE=dev CONSUMER=catalog   # -consumer catalog: one consumer's only
 //
 // Each consumer of events (catalog, orders, reviews) reads the SQS queue
 // quartet-<stage>-<ctx>-events; a message it failed 5 times, or an event
@@ -35,6 +36,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -71,6 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	wait := fs.Bool("wait", true, "wait until every move task has ended")
 	poll := fs.Duration("poll", 5*time.Second, "how often to ask for the tasks' progress")
 	rate := fs.Int("rate", 0, "messages per second per task (0: as fast as SQS goes, up to 500)")
+	consumer := fs.String("consumer", "", "only this consumer's queues (catalog, orders or reviews); empty means all")
 	endpoint := fs.String("endpoint", "", "SQS endpoint (a stand-in); empty means AWS")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,11 +82,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	consumers := quartet.Consumers
+	if *consumer != "" {
+		if !slices.Contains(consumers, *consumer) {
+			return fmt.Errorf("-consumer %q: want one of %v", *consumer, consumers)
+		}
+		consumers = []string{*consumer}
+	}
 	cfg, err := awsconfig.Load(ctx, awsconfig.Options{Endpoint: *endpoint, Region: getenv("AWS_REGION")})
 	if err != nil {
 		return err
 	}
-	r := redriver{client: sqs.NewFromConfig(cfg), stage: stage, out: stdout, poll: *poll, rate: *rate}
+	r := redriver{client: sqs.NewFromConfig(cfg), stage: stage, consumers: consumers, out: stdout, poll: *poll, rate: *rate}
 	if *list {
 		return r.list(ctx)
 	}
@@ -100,8 +110,9 @@ const (
 )
 
 type redriver struct {
-	client Client
-	stage  quartet.Stage
+	client    Client
+	stage     quartet.Stage
+	consumers []string
 	out    io.Writer
 	poll   time.Duration
 	rate   int
@@ -122,7 +133,7 @@ type queue struct {
 // approximate counts.
 func (r redriver) queues(ctx context.Context) ([]consumerQueues, error) {
 	var out []consumerQueues
-	for _, c := range quartet.Consumers {
+	for _, c := range r.consumers {
 		cq := consumerQueues{consumer: c}
 		for _, q := range []struct {
 			dst  *queue

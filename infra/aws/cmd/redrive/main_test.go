@@ -298,6 +298,24 @@ func TestRedriveWaitsForARunningTask(t *testing.T) {
 	}
 }
 
+func TestRedriveOneConsumer(t *testing.T) {
+	f := newFakeSQS(t, "dev", map[string]int{"catalog": 1, "reviews": 2})
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	if out, err := runRedrive(t, srv, "-stage", "dev", "-consumer", "reviews"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := []startRequest{{"quartet-dev-reviews-dead-letters", "quartet-dev-reviews-events"}}; fmt.Sprint(f.started) != fmt.Sprint(want) {
+		t.Errorf("tasks %v, want %v", f.started, want)
+	}
+	if f.visible("quartet-dev-catalog-dead-letters") != 1 {
+		t.Error("catalog's dead letters moved too")
+	}
+	if _, err := runRedrive(t, srv, "-stage", "dev", "-consumer", "accounts"); err == nil {
+		t.Error("-consumer accounts, which consumes nothing: no error")
+	}
+}
+
 func TestRedriveFails(t *testing.T) {
 	f := newFakeSQS(t, "dev", map[string]int{"catalog": 1, "orders": 1})
 	f.failing["quartet-dev-orders-dead-letters"] = "AccessDenied: not authorized to perform sqs:SendMessage"
