@@ -37,11 +37,24 @@ const (
 	// message is not received again while a throttled or retried
 	// invocation may still be handling it.
 	visibilityFactor = 6
-	// relayTimeout bounds one sweep of a producer's outbox; the schedule
-	// runs every relayMinutes.
+	// relayTimeout bounds one sweep of a producer's outbox (relayMinutes).
 	relayTimeout = 30 // seconds
-	relayMinutes = 1
 )
+
+// relayMinutes is how often a producer's relay sweeps its outbox: every
+// minute, except catalog's on a disposable stage. There a sweep every
+// minute would keep Aurora from ever pausing (it pauses after 5 idle
+// minutes; every sweep is a query) and cost the stage about $44 a month at
+// the 0.5 ACU floor; hourly, a paused database wakes 24 times a day for a
+// few minutes (about $4 a month). The sweep only takes what a crash or a
+// failed publish left behind, which a disposable stage can wait an hour
+// for (or invoke the relay by hand: docs/deploy.md).
+func relayMinutes(s Stage, ctx string) float64 {
+	if ctx == RoleCatalog && !s.Durable() {
+		return 60
+	}
+	return 1
+}
 
 // Consumers are the contexts that consume events, in the order the stack
 // creates their queues. accounts consumes none.

@@ -242,18 +242,25 @@ func TestPutEvents(t *testing.T) {
 }
 
 // TestRelaySchedules: each producer's relay sweeps its outbox every
-// minute.
+// minute, but for catalog's on a disposable stage, whose database must be
+// able to pause: hourly.
 func TestRelaySchedules(t *testing.T) {
-	s := synthesize(t, "dev", quartet.EnginePostgres)
-	for _, c := range quartet.Consumers {
-		_, rule := named(t, s, "AWS::Events::Rule", "Name", "quartet-dev-"+quartet.RelayRole(c))
-		p := props(rule)
-		if p["ScheduleExpression"] != "rate(1 minute)" || p["EventBusName"] != nil {
-			t.Errorf("%s: schedule %v on %v, want rate(1 minute) on the default bus", c, p["ScheduleExpression"], p["EventBusName"])
-		}
-		targets, _ := p["Targets"].([]any)
-		if len(targets) != 1 || targetRole(t, s, targets[0].(map[string]any)) != quartet.RelayRole(c) {
-			t.Errorf("%s: targets %v, want the relay function", c, targets)
+	for _, stage := range []string{"dev", "prod"} {
+		s := synthesize(t, stage, quartet.EnginePostgres)
+		for _, c := range quartet.Consumers {
+			_, rule := named(t, s, "AWS::Events::Rule", "Name", "quartet-"+stage+"-"+quartet.RelayRole(c))
+			p := props(rule)
+			want := "rate(1 minute)"
+			if c == quartet.RoleCatalog && stage == "dev" {
+				want = "rate(1 hour)"
+			}
+			if p["ScheduleExpression"] != want || p["EventBusName"] != nil {
+				t.Errorf("%s %s: schedule %v on %v, want %s on the default bus", stage, c, p["ScheduleExpression"], p["EventBusName"], want)
+			}
+			targets, _ := p["Targets"].([]any)
+			if len(targets) != 1 || targetRole(t, s, targets[0].(map[string]any)) != quartet.RelayRole(c) {
+				t.Errorf("%s: targets %v, want the relay function", c, targets)
+			}
 		}
 	}
 }

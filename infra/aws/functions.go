@@ -51,11 +51,11 @@ var functionSpecs = map[string]functionSpec{
 	RoleCatalogMigrate: {memory: 256, timeout: 5 * 60, inVPC: true, desc: "catalog schema migrations, run on every deploy"},
 	RoleReviewsMigrate: {memory: 256, timeout: 2 * 60, desc: "reviews indexes, run on every deploy"},
 	RoleCatalogEvents:  {memory: 512, timeout: consumerTimeout, inVPC: true, desc: "catalog's consumer of events, on its SQS queue"},
-	RoleCatalogRelay:   {memory: 256, timeout: relayTimeout, inVPC: true, desc: "catalog's outbox sweep, every minute"},
+	RoleCatalogRelay:   {memory: 256, timeout: relayTimeout, inVPC: true, desc: "catalog's outbox sweep, on a schedule"},
 	RoleOrdersEvents:   {memory: 512, timeout: consumerTimeout, desc: "orders' consumer of events, on its SQS queue"},
-	RoleOrdersRelay:    {memory: 256, timeout: relayTimeout, desc: "orders' outbox sweep, every minute"},
+	RoleOrdersRelay:    {memory: 256, timeout: relayTimeout, desc: "orders' outbox sweep, on a schedule"},
 	RoleReviewsEvents:  {memory: 512, timeout: consumerTimeout, desc: "reviews' consumer of events, on its SQS queue"},
-	RoleReviewsRelay:   {memory: 256, timeout: relayTimeout, desc: "reviews' outbox sweep, every minute"},
+	RoleReviewsRelay:   {memory: 256, timeout: relayTimeout, desc: "reviews' outbox sweep, on a schedule"},
 }
 
 // functions is the stage's Lambda functions by role.
@@ -132,8 +132,8 @@ func newFunctions(stack awscdk.Stack, props Props, d *data, b *bus) *functions {
 // addEvents wires each context to the bus: its API, consumer and relay
 // functions publish (consumers produce too: catalog answers OrderPlaced
 // with StockReserved), the consumer function reads its queue in batches
-// with partial batch responses, and the relay sweeps the outbox every
-// minute. The migrations write outbox rows (catalog's backfill) but never
+// with partial batch responses, and the relay sweeps the outbox on a
+// schedule (relayMinutes). The migrations write outbox rows (catalog's backfill) but never
 // publish: the relay does.
 func (fns *functions) addEvents(stack awscdk.Stack, s Stage, b *bus) {
 	for _, ctx := range Consumers {
@@ -148,9 +148,9 @@ func (fns *functions) addEvents(stack awscdk.Stack, s Stage, b *bus) {
 		awsevents.NewRule(stack, jsii.String(pascal(RelayRole(ctx))+"Schedule"), &awsevents.RuleProps{
 			RuleName:    jsii.String(s.Name(RelayRole(ctx))),
 			Description: jsii.String("publishes what the outbox of " + ctx + " still holds: " + s.Name(RelayRole(ctx))),
-			Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(relayMinutes))),
+			Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(relayMinutes(s, ctx)))),
 			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns.byRole[RelayRole(ctx)], &awseventstargets.LambdaFunctionProps{
-				RetryAttempts: jsii.Number(0), // the next sweep is a minute away
+				RetryAttempts: jsii.Number(0), // the next sweep does the same work
 			})},
 		})
 	}

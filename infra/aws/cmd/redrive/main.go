@@ -113,9 +113,9 @@ type redriver struct {
 	client    Client
 	stage     quartet.Stage
 	consumers []string
-	out    io.Writer
-	poll   time.Duration
-	rate   int
+	out       io.Writer
+	poll      time.Duration
+	rate      int
 }
 
 // consumerQueues are one consumer's queue and dead-letter queue.
