@@ -1,14 +1,20 @@
 package quartet
 
+import (
+	"example.com/quartet/services/catalog"
+	"example.com/quartet/services/orders"
+)
+
 // ConsumedTypes returns the event types each consumer consumes (by
 // context), from which the stack builds the consumers' rules: what each
-// context lists in services/<ctx>/events/consumes.json.
+// context lists in services/<ctx>/events/consumes.json and exports as
+// Consumes.
 func ConsumedTypes() map[string][]string {
-	// Until the contexts export Consumes (services/<ctx>/<ctx>.go), the
-	// lists of docs/events.md; a test compares them with consumes.json.
 	return map[string][]string{
-		RoleCatalog: {"OrderPlaced", "OrderCancelled", "ReviewSubmitted", "ReviewRevised", "ReviewWithdrawn"},
-		RoleOrders:  {"ProductCreated", "ProductChanged", "ProductArchived", "StockReserved", "StockRejected"},
+		RoleCatalog: catalog.Consumes,
+		RoleOrders:  orders.Consumes,
+		// Until reviews exports Consumes: the list of docs/events.md; a
+		// test compares it with consumes.json.
 		RoleReviews: {"ProductCreated", "ProductChanged", "ProductArchived", "OrderConfirmed", "OrderCancelled"},
 	}
 }

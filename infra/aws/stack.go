@@ -121,9 +121,6 @@ func NewStack(scope constructs.Construct, props Props) (awscdk.Stack, error) {
 		return nil, err
 	}
 	fns.byRole[RoleAccounts].AddEnvironment(jsii.String("TOKEN_ISSUER"), dist.url, nil)
-	// Orders reads products from catalog's public API: straight from the
-	// API endpoint, not through CloudFront.
-	fns.byRole[RoleOrders].AddEnvironment(jsii.String("CATALOG_API_URL"), api.api.ApiEndpoint(), nil)
 	newMigrations(stack, props, d, fns)
 	newOperations(stack, s, fns, api, events)
 

@@ -243,7 +243,7 @@ func TestFunctionEnvironments(t *testing.T) {
 		quartet.RoleCatalogEvents:  catalogBus,
 		quartet.RoleCatalogRelay:   catalogBus,
 		quartet.RoleAccounts:       {"DATABASE_URL_SECRET", "REQUEST_BUDGET", "SIGNING_KEYS_SECRET", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
-		quartet.RoleOrders:         append([]string{"CATALOG_API_URL"}, orders...),
+		quartet.RoleOrders:         orders,
 		quartet.RoleOrdersEvents:   orders,
 		quartet.RoleOrdersRelay:    orders,
 		quartet.RoleReviews:        reviewsBus,
