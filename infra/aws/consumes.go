@@ -3,6 +3,7 @@ package quartet
 import (
 	"example.com/quartet/services/catalog"
 	"example.com/quartet/services/orders"
+	"example.com/quartet/services/reviews"
 )
 
 // ConsumedTypes returns the event types each consumer consumes (by
@@ -13,8 +14,6 @@ func ConsumedTypes() map[string][]string {
 	return map[string][]string{
 		RoleCatalog: catalog.Consumes,
 		RoleOrders:  orders.Consumes,
-		// Until reviews exports Consumes: the list of docs/events.md; a
-		// test compares it with consumes.json.
-		RoleReviews: {"ProductCreated", "ProductChanged", "ProductArchived", "OrderConfirmed", "OrderCancelled"},
+		RoleReviews: reviews.Consumes,
 	}
 }
