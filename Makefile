@@ -13,7 +13,7 @@
 #   make token    an access token of a demo account, from the running make dev
 #   make synth    the CloudFormation template of STAGE (offline, no credentials); diff, deploy, destroy (docs/deploy.md)
 #   make migrate  migrate and seed one context's database (the running make dev's by default)
-#   make dead-letters STAGE=local|dev|…   the events that failed their attempts, per consumer
+#   make dead-letters [STAGE=local|dev|…] the events that failed their attempts, per consumer
 #   make redrive STAGE=local|dev|…        send them back to their consumers (after the fix)
 #   also: test-modules, tidy, tidy-check, fmt, vet, staticcheck, clean, db-branch, db-promote, db-branch-delete
 
@@ -192,10 +192,10 @@ migrate:
 ##   make dead-letters STAGE=local | make redrive STAGE=local   the running make dev's bus (.data/bus)
 ##   make dead-letters STAGE=dev   | make redrive STAGE=dev     the stage's SQS dead-letter queues
 ##                                   (SQS message move tasks; AWS credentials and AWS_REGION)
-##   CONSUMER=catalog limits either to one consumer
+##   CONSUMER=catalog limits either to one consumer; make dead-letters alone is STAGE=local
 CONSUMER_FLAG = $(if $(CONSUMER),-consumer $(CONSUMER))
-dead-letters: stage
-	@if [ "$(STAGE)" = local ]; then go -C $(ROOT)/infra/local run ./cmd/deadletters list; \
+dead-letters:
+	@if [ "$(or $(STAGE),local)" = local ]; then go -C $(ROOT)/infra/local run ./cmd/deadletters list; \
 	else go run ./infra/aws/cmd/redrive -stage $(STAGE) -list $(CONSUMER_FLAG); fi
 redrive: stage
 	@if [ "$(STAGE)" = local ]; then go -C $(ROOT)/infra/local run ./cmd/deadletters redrive $(CONSUMER_FLAG); \
