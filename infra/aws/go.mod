@@ -8,7 +8,6 @@ require (
 	example.com/quartet/packages/embeddedmysql v0.0.0 // indirect
 	example.com/quartet/packages/embeddedpg v0.0.0 // indirect
 	example.com/quartet/packages/etag v0.0.0 // indirect
-	example.com/quartet/packages/event v0.0.0 // indirect
 	example.com/quartet/packages/eventbus v0.0.0 // indirect
 	example.com/quartet/packages/httpjson v0.0.0 // indirect
 	example.com/quartet/packages/httproute v0.0.0 // indirect
@@ -31,7 +30,6 @@ require (
 	github.com/FerretDB/wire v0.0.8 // indirect
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
 	github.com/SAP/go-hdb v1.13.6 // indirect
-	github.com/aws/aws-lambda-go v1.55.1 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
 	github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue v1.21.21 // indirect
@@ -151,6 +149,7 @@ require (
 	example.com/quartet/packages/apitest v0.0.0
 	example.com/quartet/packages/awsconfig v0.0.0
 	example.com/quartet/packages/embeddedferret v0.0.0
+	example.com/quartet/packages/event v0.0.0
 	example.com/quartet/packages/lambdarie v0.0.0
 	example.com/quartet/packages/mysqltest v0.0.0
 	example.com/quartet/packages/pgtest v0.0.0
@@ -159,8 +158,10 @@ require (
 	example.com/quartet/services/orders v0.0.0
 	example.com/quartet/services/reviews v0.0.0
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.276.0
+	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/service/secretsmanager v1.50.11
+	github.com/aws/aws-sdk-go-v2/service/sqs v1.53.0
 	github.com/aws/constructs-go/constructs/v10 v10.8.1
 	github.com/aws/jsii-runtime-go v1.142.0
 	github.com/cdklabs/cdk-nag-go/cdknag/v2 v2.38.2

@@ -22,7 +22,7 @@ func newMigrations(stack awscdk.Stack, props Props, d *data, fns *functions) {
 	catalog := triggers.NewTrigger(stack, jsii.String("CatalogMigrations"), &triggers.TriggerProps{
 		Handler:                fns.byRole[RoleCatalogMigrate],
 		InvocationType:         triggers.InvocationType_REQUEST_RESPONSE,
-		Timeout:                functionSpecs[RoleCatalogMigrate].timeout,
+		Timeout:                awscdk.Duration_Seconds(jsii.Number(functionSpecs[RoleCatalogMigrate].timeout)),
 		ExecuteOnHandlerChange: jsii.Bool(true),
 		ExecuteAfter:           &[]constructs.Construct{d.cluster, d.proxy},
 		ExecuteBefore:          &[]constructs.Construct{fns.byRole[RoleCatalog]},
@@ -30,7 +30,7 @@ func newMigrations(stack awscdk.Stack, props Props, d *data, fns *functions) {
 	reviews := triggers.NewTrigger(stack, jsii.String("ReviewsMigrations"), &triggers.TriggerProps{
 		Handler:                fns.byRole[RoleReviewsMigrate],
 		InvocationType:         triggers.InvocationType_REQUEST_RESPONSE,
-		Timeout:                functionSpecs[RoleReviewsMigrate].timeout,
+		Timeout:                awscdk.Duration_Seconds(jsii.Number(functionSpecs[RoleReviewsMigrate].timeout)),
 		ExecuteOnHandlerChange: jsii.Bool(true),
 		ExecuteBefore:          &[]constructs.Construct{fns.byRole[RoleReviews]},
 	})

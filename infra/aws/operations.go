@@ -16,10 +16,11 @@ var p99Threshold = map[string]float64{ // milliseconds
 }
 
 // newOperations creates, per function, alarms on errors, throttles and p99
-// duration (API functions), an alarm on the API's 5xx answers, and one
-// dashboard for the stage. The alarms have no actions: docs/deploy.md says
+// duration (API functions), an alarm on the API's 5xx answers, per
+// consumer an alarm on its dead-letter queue (a message in it is an event
+// that was not handled), and one dashboard for the stage. The alarms have no actions: docs/deploy.md says
 // how to route them (an SNS topic to e-mail or chat) per account.
-func newOperations(stack awscdk.Stack, s Stage, fns *functions, api *httpAPI) {
+func newOperations(stack awscdk.Stack, s Stage, fns *functions, api *httpAPI, b *bus) {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
 	var rows []awscloudwatch.IWidget
 	for _, role := range Roles {
@@ -50,6 +51,19 @@ func newOperations(stack awscdk.Stack, s Stage, fns *functions, api *httpAPI) {
 		},
 		Right: &[]awscloudwatch.IMetric{api.api.MetricLatency(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("p99")})},
 	}))
+	for _, c := range Consumers {
+		q := b.consumers[c]
+		dead := q.deadLetters.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")})
+		alarm(stack, pascal(c)+"DeadLetters", s.DeadLetterQueueName(c)+" holds events "+c+" did not handle: fix, then make redrive STAGE="+string(s), dead, 1, 1)
+		rows = append(rows, awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+			Title: jsii.String(c + " events"), Width: jsii.Number(8),
+			Left: &[]awscloudwatch.IMetric{
+				q.queue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")}),
+				dead,
+			},
+			Right: &[]awscloudwatch.IMetric{q.queue.MetricApproximateAgeOfOldestMessage(&awscloudwatch.MetricOptions{Period: five, Statistic: jsii.String("Maximum")})},
+		}))
+	}
 	awscloudwatch.NewDashboard(stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
 		DashboardName: jsii.String(s.Name("dashboard")),
 		Widgets:       &[]*[]awscloudwatch.IWidget{&rows},

@@ -37,7 +37,10 @@ type Props struct {
 	DeployID string
 }
 
-// Function roles: one function per context, and the two migrations.
+// Function roles: the API function of each context, the two migrations,
+// and for each context that consumes and produces events (Consumers) its
+// consumer function (<ctx>-events, on its SQS queue) and its outbox relay
+// (<ctx>-relay, on a schedule).
 const (
 	RoleCatalog        = "catalog"
 	RoleAccounts       = "accounts"
@@ -45,10 +48,28 @@ const (
 	RoleReviews        = "reviews"
 	RoleCatalogMigrate = "catalog-migrate"
 	RoleReviewsMigrate = "reviews-migrate"
+	RoleCatalogEvents  = "catalog-events"
+	RoleCatalogRelay   = "catalog-relay"
+	RoleOrdersEvents   = "orders-events"
+	RoleOrdersRelay    = "orders-relay"
+	RoleReviewsEvents  = "reviews-events"
+	RoleReviewsRelay   = "reviews-relay"
 )
 
 // Roles lists every function role, in the order the stack creates them.
-var Roles = []string{RoleCatalog, RoleAccounts, RoleOrders, RoleReviews, RoleCatalogMigrate, RoleReviewsMigrate}
+var Roles = []string{
+	RoleCatalog, RoleAccounts, RoleOrders, RoleReviews, RoleCatalogMigrate, RoleReviewsMigrate,
+	RoleCatalogEvents, RoleCatalogRelay, RoleOrdersEvents, RoleOrdersRelay, RoleReviewsEvents, RoleReviewsRelay,
+}
+
+// EventsRole is the role of the consumer function of context ctx
+// ("orders-events"), whose bootstrap is bin/<role>/bootstrap, built from
+// services/<ctx>/cmd/events.
+func EventsRole(ctx string) string { return ctx + "-events" }
+
+// RelayRole is the role of the outbox relay function of context ctx
+// ("orders-relay"), built from services/<ctx>/cmd/relay.
+func RelayRole(ctx string) string { return ctx + "-relay" }
 
 func (p Props) check() error {
 	if _, err := ParseStage(string(p.Stage)); err != nil {
@@ -87,8 +108,9 @@ func NewStack(scope constructs.Construct, props Props) (awscdk.Stack, error) {
 	awscdk.Tags_Of(stack).Add(jsii.String("quartet:stage"), jsii.String(string(s)), nil)
 
 	d := newData(stack, props)
+	events := newBus(stack, s, d, ConsumedTypes())
 	web := newWebBucket(stack, s)
-	fns := newFunctions(stack, props, d)
+	fns := newFunctions(stack, props, d, events)
 	api := newAPI(stack, s)
 	dist := newDistribution(stack, props, web, api)
 	// The issuer is the distribution's URL and the distribution's API
@@ -99,11 +121,8 @@ func NewStack(scope constructs.Construct, props Props) (awscdk.Stack, error) {
 		return nil, err
 	}
 	fns.byRole[RoleAccounts].AddEnvironment(jsii.String("TOKEN_ISSUER"), dist.url, nil)
-	// Orders reads products from catalog's public API: straight from the
-	// API endpoint, not through CloudFront.
-	fns.byRole[RoleOrders].AddEnvironment(jsii.String("CATALOG_API_URL"), api.api.ApiEndpoint(), nil)
 	newMigrations(stack, props, d, fns)
-	newOperations(stack, s, fns, api)
+	newOperations(stack, s, fns, api, events)
 
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{
 		Value:       dist.url,
@@ -113,6 +132,16 @@ func NewStack(scope constructs.Construct, props Props) (awscdk.Stack, error) {
 		Value:       api.api.ApiEndpoint(),
 		Description: jsii.String("The HTTP API's own endpoint (CloudFront forwards /v1/* to it)"),
 	})
+	awscdk.NewCfnOutput(stack, jsii.String("EventBusName"), &awscdk.CfnOutputProps{
+		Value:       events.bus.EventBusName(),
+		Description: jsii.String("The stage's EventBridge bus (docs/events.md)"),
+	})
+	for _, c := range Consumers {
+		awscdk.NewCfnOutput(stack, jsii.String(pascal(c)+"DeadLetterQueueUrl"), &awscdk.CfnOutputProps{
+			Value:       events.consumers[c].deadLetters.QueueUrl(),
+			Description: jsii.String(c + "'s dead letters; make redrive STAGE=" + string(s) + " moves them back to " + s.QueueName(c)),
+		})
+	}
 	suppressDatabase(d, s)
 	suppressWeb(web, dist.dist)
 	suppressStackWide(stack)

@@ -221,7 +221,9 @@ func TestFunctions(t *testing.T) {
 				s.template.ResourcePropertiesCountIs(jsii.String("AWS::EC2::NatGateway"), map[string]any{}, jsii.Number(0))
 			})
 			check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::EC2::InternetGateway"), jsii.Number(0)) })
-			check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(0)) })
+			// One interface endpoint: EventBridge, for catalog's functions
+			// (TestEventBridgeEndpoint).
+			check(t, func() { s.template.ResourceCountIs(jsii.String("AWS::EC2::VPCEndpoint"), jsii.Number(1)) })
 		})
 	}
 }
@@ -229,15 +231,28 @@ func TestFunctions(t *testing.T) {
 // TestFunctionEnvironments pins what each function is told, by name: the
 // variables each context's ConfigFromEnv reads.
 func TestFunctionEnvironments(t *testing.T) {
+	// The migrations write outbox rows but never publish: no bus for them.
 	catalog := []string{"CATALOG_DB_ENGINE", "DATABASE_IAM_AUTH", "DATABASE_URL", "REQUEST_BUDGET"}
+	catalogBus := []string{"CATALOG_DB_ENGINE", "DATABASE_IAM_AUTH", "DATABASE_URL", "EVENT_BUS_NAME", "REQUEST_BUDGET"}
+	orders := []string{"EVENT_BUS_NAME", "ORDERS_CLAIM_LEASE", "ORDERS_TABLE", "REQUEST_BUDGET"}
 	reviews := []string{"MONGODB_DATABASE", "MONGODB_URI_SECRET", "REQUEST_BUDGET"}
+	reviewsBus := []string{"EVENT_BUS_NAME", "MONGODB_DATABASE", "MONGODB_URI_SECRET", "REQUEST_BUDGET"}
 	want := map[string][]string{
-		quartet.RoleCatalog:        catalog,
+		quartet.RoleCatalog:        catalogBus,
 		quartet.RoleCatalogMigrate: catalog,
+		quartet.RoleCatalogEvents:  catalogBus,
+		quartet.RoleCatalogRelay:   catalogBus,
 		quartet.RoleAccounts:       {"DATABASE_URL_SECRET", "REQUEST_BUDGET", "SIGNING_KEYS_SECRET", "TOKEN_AUDIENCE", "TOKEN_ISSUER"},
-		quartet.RoleOrders:         {"CATALOG_API_URL", "ORDERS_CLAIM_LEASE", "ORDERS_TABLE", "REQUEST_BUDGET"},
-		quartet.RoleReviews:        reviews,
+		quartet.RoleOrders:         orders,
+		quartet.RoleOrdersEvents:   orders,
+		quartet.RoleOrdersRelay:    orders,
+		quartet.RoleReviews:        reviewsBus,
 		quartet.RoleReviewsMigrate: reviews,
+		quartet.RoleReviewsEvents:  reviewsBus,
+		quartet.RoleReviewsRelay:   reviewsBus,
+	}
+	if len(want) != len(quartet.Roles) {
+		t.Errorf("%d roles pinned, %d in the stack", len(want), len(quartet.Roles))
 	}
 	s := synthesize(t, "dev", quartet.EnginePostgres)
 	got, err := quartet.FunctionEnvironments(s.json)
@@ -595,6 +610,7 @@ func TestOperations(t *testing.T) {
 	n := len(quartet.Roles)
 	for metric, want := range map[string]int{
 		"Errors/AWS/Lambda": n, "Throttles/AWS/Lambda": n, "Duration/AWS/Lambda": 4, "5xx/AWS/ApiGateway": 1,
+		"ApproximateNumberOfMessagesVisible/AWS/SQS": len(quartet.Consumers),
 	} {
 		if perMetric[metric] != want {
 			t.Errorf("%d alarms on %s, want %d (all: %v)", perMetric[metric], metric, want, perMetric)
@@ -627,9 +643,14 @@ func TestNewStackRefusesBadProps(t *testing.T) {
 // payload its cmd/lambda routes to the sweep.
 func TestReviewsSweepSchedule(t *testing.T) {
 	s := synthesize(t, "dev", quartet.EnginePostgres)
-	rules := resources(s, "AWS::Events::Rule")
+	rules := map[string]map[string]any{}
+	for id, r := range resources(s, "AWS::Events::Rule") {
+		if props(r)["Name"] == "quartet-dev-reviews-sweep" {
+			rules[id] = r
+		}
+	}
 	if len(rules) != 1 {
-		t.Fatalf("%d event rules, want the reviews sweep only", len(rules))
+		t.Fatalf("%d reviews sweep rules, want 1", len(rules))
 	}
 	for _, r := range rules {
 		p := props(r)
@@ -644,8 +665,25 @@ func TestReviewsSweepSchedule(t *testing.T) {
 		if got := target["Input"]; got != `{"action":"sweep"}` {
 			t.Errorf("Input %v, want the sweep action", got)
 		}
-		if arn := fmt.Sprint(target["Arn"]); !strings.Contains(arn, "Reviews") || strings.Contains(arn, "Migrate") {
-			t.Errorf("target %s, want the reviews function", arn)
+		if role := targetRole(t, s, target); role != quartet.RoleReviews {
+			t.Errorf("target %v is the %q function, want the reviews function", target["Arn"], role)
 		}
 	}
+}
+
+// targetRole is the role of the function a rule's target invokes ("" when
+// it is none of ours).
+func targetRole(t *testing.T, s *synth, target map[string]any) string {
+	t.Helper()
+	arn, _ := target["Arn"].(map[string]any)
+	att, _ := arn["Fn::GetAtt"].([]any)
+	if len(att) != 2 || att[1] != "Arn" {
+		return ""
+	}
+	for _, fn := range ourFunctions(t, s) {
+		if fn.id == att[0] {
+			return fn.role
+		}
+	}
+	return ""
 }

@@ -22,12 +22,19 @@ type Stage string
 // hold "quartet-<stage>-<something>".
 var stagePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$`)
 
+// LocalStage names make dev's system in the make targets that take a
+// STAGE (make redrive STAGE=local): no AWS stage may have that name.
+const LocalStage = "local"
+
 // ParseStage validates name: 1 to 20 characters, lower-case letters,
 // digits and single hyphens, starting with a letter and not ending with a
-// hyphen.
+// hyphen, and not LocalStage.
 func ParseStage(name string) (Stage, error) {
 	if len(name) > 20 || !stagePattern.MatchString(name) {
 		return "", fmt.Errorf("stage %q: want 1 to 20 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen (dev, staging, prod, pr-123, alice)", name)
+	}
+	if name == LocalStage {
+		return "", fmt.Errorf("stage %q is make dev's system on this machine (make redrive STAGE=local); an AWS stage needs another name", name)
 	}
 	return Stage(name), nil
 }
@@ -49,3 +56,12 @@ func (s Stage) Name(part string) string { return "quartet-" + string(s) + "-" + 
 func (s Stage) SecretName(context, what string) string {
 	return "quartet/" + string(s) + "/" + context + "/" + what
 }
+
+// QueueName is the SQS queue from which consumer's events function reads
+// ("quartet-<stage>-orders-events").
+func (s Stage) QueueName(consumer string) string { return s.Name(consumer + "-events") }
+
+// DeadLetterQueueName is consumer's dead-letter queue
+// ("quartet-<stage>-orders-dead-letters"): messages its function failed
+// maxReceives times, and events EventBridge could not deliver to its queue.
+func (s Stage) DeadLetterQueueName(consumer string) string { return s.Name(consumer + "-dead-letters") }

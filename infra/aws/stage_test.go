@@ -12,7 +12,7 @@ func TestParseStage(t *testing.T) {
 			t.Errorf("ParseStage(%q): %v", name, err)
 		}
 	}
-	for _, name := range []string{"", "Dev", "1dev", "-dev", "dev-", "pr--1", "pr_1", "pr.1", "dev/x", "abcdefghijklmnopqrstu", "prod "} {
+	for _, name := range []string{"", "Dev", "1dev", "-dev", "dev-", "pr--1", "pr_1", "pr.1", "dev/x", "abcdefghijklmnopqrstu", "prod ", "local"} {
 		if _, err := quartet.ParseStage(name); err == nil {
 			t.Errorf("ParseStage(%q) accepted an invalid name", name)
 		}
