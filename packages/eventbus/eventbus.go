@@ -15,19 +15,32 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 
-	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/event"
+	"example.com/quartet/packages/lambdacreds"
 )
 
 // SourcePrefix starts the EventBridge source of every Quartet event.
 const SourcePrefix = "quartet."
+
+// The retry policy of packages/awsconfig (a test checks they agree), which
+// this package does not import: that would link the SDK's configuration
+// loader into every bootstrap that publishes.
+const (
+	attemptTimeout = 5 * time.Second
+	maxAttempts    = 3
+	maxBackoff     = 200 * time.Millisecond
+)
 
 // maxEntries is the number of entries PutEvents takes at once.
 const maxEntries = 10
@@ -45,18 +58,40 @@ type EventBridge struct {
 
 var _ event.Publisher = (*EventBridge)(nil)
 
-// Open returns a publisher to the EventBridge bus named busName, with a
-// client from packages/awsconfig (the execution role's credentials; region
-// from the environment when region is empty). Build it once, in main.
-func Open(ctx context.Context, busName, region string) (*EventBridge, error) {
+// Open returns a publisher to the EventBridge bus named busName for a
+// function in AWS: the region (AWS_REGION) and the execution role's
+// credentials come from the variables Lambda sets, read through getenv
+// (packages/lambdacreds), and AWS_ENDPOINT_URL_EVENTBRIDGE, when set,
+// points the client at a stand-in, as the SDK's own loader would. It links
+// no configuration loader (profiles, SSO, STS, IMDS), which keeps every
+// bootstrap that publishes within its size budget. The client retries and
+// times out as packages/awsconfig's clients do.
+//
+// Open is for functions in AWS; elsewhere build the client as needed and
+// call NewEventBridge.
+func Open(getenv func(string) string, busName string) (*EventBridge, error) {
 	if busName == "" {
 		return nil, errors.New("eventbus: no bus name")
 	}
-	cfg, err := awsconfig.Load(ctx, awsconfig.Options{Region: region})
-	if err != nil {
-		return nil, fmt.Errorf("EventBridge client: %w", err)
+	region := getenv("AWS_REGION")
+	if region == "" {
+		return nil, errors.New("eventbus: AWS_REGION is not set")
 	}
-	return NewEventBridge(eventbridge.NewFromConfig(cfg), busName), nil
+	opts := eventbridge.Options{
+		Region:      region,
+		Credentials: lambdacreds.FromEnv(getenv),
+		HTTPClient: awshttp.NewBuildableClient().WithTimeout(attemptTimeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }),
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = maxAttempts
+			o.MaxBackoff = maxBackoff
+			o.RateLimiter = ratelimit.None
+		}),
+	}
+	if endpoint := getenv("AWS_ENDPOINT_URL_EVENTBRIDGE"); endpoint != "" {
+		opts.BaseEndpoint = aws.String(endpoint)
+	}
+	return NewEventBridge(eventbridge.New(opts), busName), nil
 }
 
 // NewEventBridge returns a publisher to the bus named busName.

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
+	"example.com/quartet/packages/awsconfig"
 	"example.com/quartet/packages/event"
 	"example.com/quartet/packages/eventbus"
 )
@@ -181,5 +182,32 @@ func TestEnvelopeRefusesAMismatchedBusEvent(t *testing.T) {
 	m.Body = strings.Replace(m.Body, `"detail-type":"OrderPlaced"`, `"detail-type":"StockReserved"`, 1)
 	if _, err := eventbus.Envelope(m.Body); !errors.Is(err, event.ErrInvalid) {
 		t.Errorf("Envelope = %v, want ErrInvalid", err)
+	}
+}
+
+func TestOpenRetriesAsEveryClient(t *testing.T) {
+	if eventbus.AttemptTimeout != awsconfig.DefaultTimeout || eventbus.MaxAttempts != awsconfig.MaxAttempts ||
+		eventbus.MaxBackoff != awsconfig.MaxBackoff {
+		t.Error("eventbus.Open's retry policy differs from packages/awsconfig's")
+	}
+}
+
+func TestOpenPublishesWithTheFunctionsEnvironment(t *testing.T) {
+	api := &putEvents{}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	env := map[string]string{
+		"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_SESSION_TOKEN": "token", "AWS_ENDPOINT_URL_EVENTBRIDGE": srv.URL,
+	}
+	p, err := eventbus.Open(func(k string) string { return env[k] }, "quartet-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Publish(context.Background(), newEvents(t, 1)); err != nil || len(api.calls) != 1 {
+		t.Errorf("Publish = %v after %d calls", err, len(api.calls))
+	}
+	if _, err := eventbus.Open(func(string) string { return "" }, "quartet-dev"); err == nil {
+		t.Error("Open without AWS_REGION succeeded")
 	}
 }

@@ -5,6 +5,7 @@ go 1.26
 require (
 	example.com/quartet/packages/awsconfig v0.0.0-00010101000000-000000000000
 	example.com/quartet/packages/event v0.0.0
+	example.com/quartet/packages/lambdacreds v0.0.0-00010101000000-000000000000
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.55.11
@@ -29,3 +30,5 @@ require (
 replace example.com/quartet/packages/event => ../event
 
 replace example.com/quartet/packages/awsconfig => ../awsconfig
+
+replace example.com/quartet/packages/lambdacreds => ../lambdacreds

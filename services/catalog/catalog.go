@@ -96,17 +96,19 @@ type Config struct {
 	Credentials aws.CredentialsProvider
 
 	// Events is where the catalog publishes its events (the relay after
-	// each change, and the sweeps). Nil means EventBusName's EventBridge
-	// bus, or, when that is empty too, nowhere: the catalog still writes
-	// every event to its outbox, and whoever sweeps it later publishes
-	// them (how the migrate command runs).
+	// each change, and the sweeps): the local bus, a test's recorder, or
+	// the stage's EventBridge bus, which ConfigFromEnv opens. Nil means
+	// nowhere: the catalog still writes every event to its outbox, and
+	// whoever sweeps it later publishes them (how the migrate command
+	// runs).
 	Events event.Publisher
-	// EventBusName names the stage's EventBridge bus (EVENT_BUS_NAME),
-	// used when Events is nil.
+	// EventBusName names the stage's EventBridge bus (EVENT_BUS_NAME);
+	// ConfigFromEnv sets Events to it.
 	EventBusName string
 	// OutboxSweepInterval, when positive, makes New start a loop that
 	// sweeps the outbox at this interval, the first time one interval
-	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is zero: the relay function sweeps.
+	// after New (which does not migrate), until Close (make dev: 5 s).
+	// In Lambda it is zero: the relay function sweeps.
 	OutboxSweepInterval time.Duration
 }
 
@@ -127,6 +129,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if err := checkEngine(cfg.Engine); err != nil {
 		return Config{}, fmt.Errorf("CATALOG_DB_ENGINE: %w", err)
+	}
+	if cfg.EventBusName != "" {
+		bus, err := eventbus.Open(getenv, cfg.EventBusName)
+		if err != nil {
+			return Config{}, fmt.Errorf("EVENT_BUS_NAME: %w", err)
+		}
+		cfg.Events = bus
 	}
 	if cfg.DatabaseURL == "" {
 		return Config{}, errors.New("DATABASE_URL is not set")
@@ -190,7 +199,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	bus, err := publisher(ctx, cfg)
+	bus, err := publisher(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -213,20 +222,13 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// publisher returns where the catalog publishes: cfg.Events, else the
-// EventBridge bus cfg.EventBusName, else nil (nowhere).
-func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
-	switch {
-	case cfg.Events != nil:
-		return cfg.Events, nil
-	case cfg.EventBusName == "":
-		return nil, nil
+// publisher returns where the catalog publishes: cfg.Events, or nil
+// (nowhere).
+func publisher(cfg Config) (event.Publisher, error) {
+	if cfg.Events == nil && cfg.EventBusName != "" {
+		return nil, errors.New("catalog: Config.EventBusName without Config.Events (ConfigFromEnv opens the bus)")
 	}
-	bus, err := eventbus.Open(ctx, cfg.EventBusName, cfg.Region)
-	if err != nil {
-		return nil, fmt.Errorf("catalog event bus: %w", err)
-	}
-	return bus, nil
+	return cfg.Events, nil
 }
 
 // startSweeps sweeps the outbox every interval, until Close. The first

@@ -24,6 +24,7 @@ require (
 )
 
 require (
+	example.com/quartet/packages/lambdacreds v0.0.0-00010101000000-000000000000 // indirect
 	example.com/quartet/packages/testenv v0.0.0 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.18 // indirect
 	github.com/aws/aws-sdk-go-v2/credentials v1.21.0 // indirect
@@ -97,3 +98,5 @@ replace example.com/quartet/packages/event => ../../packages/event
 replace example.com/quartet/packages/outbox => ../../packages/outbox
 
 replace example.com/quartet/packages/eventbus => ../../packages/eventbus
+
+replace example.com/quartet/packages/lambdacreds => ../../packages/lambdacreds

@@ -70,16 +70,17 @@ type Config struct {
 	Region string
 	// TableName is the DynamoDB table; empty means table.DefaultName.
 	TableName string
-	// Events is where the relay publishes the context's events (the local
-	// bus, tests). When nil and EventBusName is set, New publishes to that
-	// EventBridge bus; when both are empty, events stay in the outbox
-	// (tools).
+	// Events is where the relay publishes the context's events: the local
+	// bus, tests, or the stage's EventBridge bus, which ConfigFromEnv
+	// opens. When nil, events stay in the outbox (tools).
 	Events event.Publisher
-	// EventBusName is the stage's EventBridge bus, such as "quartet-dev".
+	// EventBusName is the stage's EventBridge bus, such as "quartet-dev"
+	// (EVENT_BUS_NAME); ConfigFromEnv sets Events to it.
 	EventBusName string
 	// OutboxSweepInterval, when positive, makes New start a loop that
 	// sweeps the outbox at this interval, the first time one interval
-	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is 0: the relay function sweeps.
+	// after New (which does not migrate), until Close (make dev: 5 s).
+	// In Lambda it is 0: the relay function sweeps.
 	OutboxSweepInterval time.Duration
 	// RequestBudget bounds the time of one request, its store work
 	// included (budget.Handler); zero means budget.Default (2 s).
@@ -112,6 +113,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Region:           getenv("AWS_REGION"),
 		TableName:        getenv("ORDERS_TABLE"),
 		EventBusName:     getenv("EVENT_BUS_NAME"),
+	}
+	if cfg.EventBusName != "" {
+		bus, err := eventbus.Open(getenv, cfg.EventBusName)
+		if err != nil {
+			return Config{}, fmt.Errorf("EVENT_BUS_NAME: %w", err)
+		}
+		cfg.Events = bus
 	}
 	d, err := budget.FromEnv(getenv)
 	if err != nil {
@@ -156,9 +164,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	bus := cfg.Events
 	if bus == nil && cfg.EventBusName != "" {
-		if bus, err = eventbus.Open(ctx, cfg.EventBusName, cfg.Region); err != nil {
-			return nil, fmt.Errorf("orders event bus: %w", err)
-		}
+		return nil, errors.New("orders: Config.EventBusName without Config.Events (ConfigFromEnv opens the bus)")
 	}
 	store := dynamo.NewStore(client, cfg.TableName)
 	opts := []domain.Option{domain.WithClaimLease(cfg.ClaimLease)}

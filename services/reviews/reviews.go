@@ -84,17 +84,18 @@ type Config struct {
 	// and sweeps on a schedule (App.Sweep) instead; every New sweeps once
 	// at start either way.
 	SweepInterval time.Duration
-	// Events is where the relay publishes the context's events (the local
-	// bus, a test's recorder). When nil and EventBusName is set, New
-	// publishes to that EventBridge bus; when both are empty the context
-	// still writes its outbox but publishes nothing itself (tools such as
-	// migrate and recompute).
+	// Events is where the relay publishes the context's events: the local
+	// bus, a test's recorder, or the stage's EventBridge bus, which
+	// ConfigFromEnv opens. When nil the context still writes its outbox
+	// but publishes nothing itself (tools such as migrate and recompute).
 	Events event.Publisher
-	// EventBusName is the EventBridge bus of the stage (EVENT_BUS_NAME).
+	// EventBusName is the EventBridge bus of the stage (EVENT_BUS_NAME);
+	// ConfigFromEnv sets Events to it.
 	EventBusName string
 	// OutboxSweepInterval, when positive, makes New start a loop that
 	// sweeps the outbox at this interval, the first time one interval
-	// after New (which does not migrate), until Close (make dev: 5 s). In Lambda it is zero: the relay function sweeps (SweepOutbox).
+	// after New (which does not migrate), until Close (make dev: 5 s).
+	// In Lambda it is zero: the relay function sweeps (SweepOutbox).
 	OutboxSweepInterval time.Duration
 }
 
@@ -117,6 +118,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, errors.New("neither MONGODB_URI nor MONGODB_URI_SECRET is set; set one")
 	case cfg.MongoURI != "" && cfg.MongoURISecret != "":
 		return Config{}, errors.New("MONGODB_URI and MONGODB_URI_SECRET are both set; set only one")
+	}
+	if cfg.EventBusName != "" {
+		bus, err := eventbus.Open(getenv, cfg.EventBusName)
+		if err != nil {
+			return Config{}, fmt.Errorf("EVENT_BUS_NAME: %w", err)
+		}
+		cfg.Events = bus
 	}
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
@@ -196,7 +204,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if ferret {
 		logger.Info("reviews database is FerretDB: serializing updates of each document in this process")
 	}
-	bus, err := publisher(ctx, cfg)
+	bus, err := publisher(cfg)
 	if err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
@@ -237,20 +245,13 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	return app, nil
 }
 
-// publisher returns where the relay publishes: cfg.Events, else the
-// EventBridge bus cfg.EventBusName, else nil (nowhere).
-func publisher(ctx context.Context, cfg Config) (event.Publisher, error) {
-	switch {
-	case cfg.Events != nil:
-		return cfg.Events, nil
-	case cfg.EventBusName == "":
-		return nil, nil
+// publisher returns where reviews publishes: cfg.Events, or nil
+// (nowhere).
+func publisher(cfg Config) (event.Publisher, error) {
+	if cfg.Events == nil && cfg.EventBusName != "" {
+		return nil, errors.New("reviews: Config.EventBusName without Config.Events (ConfigFromEnv opens the bus)")
 	}
-	bus, err := eventbus.Open(ctx, cfg.EventBusName, "")
-	if err != nil {
-		return nil, fmt.Errorf("reviews event bus: %w", err)
-	}
-	return bus, nil
+	return cfg.Events, nil
 }
 
 // Subscription is reviews' consumer, for the bus: Consumer "reviews", the
