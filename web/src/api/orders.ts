@@ -95,7 +95,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read one of the caller's orders */
+        /**
+         * Read one of the caller's orders
+         * @description The order as it now is. A `cancelled` order says why in
+         *     `cancellation`: cancelled by its customer, or because catalog
+         *     rejected its stock (with catalog's reason).
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -120,8 +125,10 @@ export interface paths {
         /**
          * Cancel an order
          * @description Cancels a `pending` or `confirmed` order; the stock of a confirmed
-         *     order goes back to the catalog. An order already `cancelled` answers
-         *     409.
+         *     order goes back to the catalog. The order answered is `cancelled`,
+         *     with `cancellation.reason` `customer`. An order already `cancelled`
+         *     (by its customer or because its stock was rejected) answers 409 and
+         *     keeps its cancellation.
          */
         post: operations["cancelOrder"];
         delete?: never;
@@ -170,14 +177,47 @@ export interface components {
         /**
          * @description `pending` when placed, until catalog reserves its stock (`confirmed`)
          *     or rejects it (`cancelled`). The customer may cancel a pending or
-         *     confirmed order; `cancelled` is final.
+         *     confirmed order; `cancelled` is final. A cancelled order says why in
+         *     its `cancellation`.
          * @enum {string}
          */
         OrderStatus: "pending" | "confirmed" | "cancelled";
+        /**
+         * @description Why a cancelled order was cancelled, set when it is cancelled and
+         *     never changed after. Present on `cancelled` orders only; absent on
+         *     an order cancelled before orders recorded why (say that it was
+         *     cancelled, without a reason).
+         * @example {
+         *       "reason": "stock_rejected",
+         *       "stockReason": "insufficient_stock"
+         *     }
+         */
+        Cancellation: {
+            /**
+             * @description `customer`: its customer cancelled it (`POST /v1/orders/{id}/cancel`),
+             *     while it was pending or confirmed. `stock_rejected`: catalog could
+             *     not reserve its stock (every line or none), so it was never
+             *     confirmed and no stock was taken. The same values as the `reason`
+             *     of the `OrderCancelled` event.
+             * @enum {string}
+             */
+            reason: "customer" | "stock_rejected";
+            /**
+             * @description Only with `stock_rejected`: catalog's reason, the first of these
+             *     that applied to any of the order's lines. `insufficient_stock`:
+             *     too few in stock. `product_unavailable`: a product was archived
+             *     (it is no longer sold). `unknown_product`: a product the catalog
+             *     does not know. Absent when catalog gave a reason this API does not
+             *     list.
+             * @enum {string}
+             */
+            stockReason?: "insufficient_stock" | "product_unavailable" | "unknown_product";
+        };
         Order: {
             /** Format: uuid */
             id: string;
             status: components["schemas"]["OrderStatus"];
+            cancellation?: components["schemas"]["Cancellation"];
             items: components["schemas"]["Line"][];
             total: components["schemas"]["Money"];
             shippingAddress: components["schemas"]["Address"];
@@ -191,6 +231,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             status: components["schemas"]["OrderStatus"];
+            cancellation?: components["schemas"]["Cancellation"];
             total: components["schemas"]["Money"];
             /** @description Units ordered. */
             itemCount: number;

@@ -25,7 +25,7 @@ export function StatusBadge({ status }: { status: Status }) {
   );
 }
 
-/** outcome says in a sentence where an order stands. */
+/** outcome says in a sentence where an order stands, and why a cancelled order was cancelled. */
 export function outcome(order: Order): string {
   switch (order.status) {
     case "pending":
@@ -33,8 +33,24 @@ export function outcome(order: Order): string {
     case "confirmed":
       return "Your order is confirmed.";
     case "cancelled":
-      // orders does not say why (its Order has no reason member): the customer
-      // cancelled it, or catalog could not reserve its stock.
-      return "This order was cancelled. If you did not cancel it, some of its products were out of stock.";
+      return cancelled(order.cancellation);
   }
+}
+
+function cancelled(c: Order["cancellation"]): string {
+  if (c?.reason === "customer") return "You cancelled this order.";
+  if (c?.reason === "stock_rejected") {
+    switch (c.stockReason) {
+      case "insufficient_stock":
+        return "Cancelled: not enough stock.";
+      case "product_unavailable":
+      case "unknown_product":
+        return "Cancelled: a product is no longer sold.";
+      default:
+        return "Cancelled: its products could not be reserved.";
+    }
+  }
+  // An order cancelled before orders recorded why: its customer cancelled
+  // it, or catalog could not reserve its stock.
+  return "This order was cancelled. If you did not cancel it, some of its products were out of stock.";
 }

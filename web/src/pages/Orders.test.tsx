@@ -1,13 +1,14 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { StatusBadge } from "../components/OrderStatus";
+import { outcome, StatusBadge } from "../components/OrderStatus";
 import { fakeToken, json, problem, renderAt } from "../testing";
 
 const id = "0190f1c2-0000-7000-8000-00000000abcd";
-const order = (status: string, version: number) => ({
+const order = (status: string, version: number, cancellation?: { reason: string; stockReason?: string }) => ({
   id,
   status,
+  ...(cancellation && { cancellation }),
   items: [
     { productId: "p1", name: "Walnut board", unitPrice: { amount: 4500, currency: "USD" }, quantity: 2, subtotal: { amount: 9000, currency: "USD" } },
   ],
@@ -40,6 +41,22 @@ describe("status badge", () => {
   });
 });
 
+describe("outcome", () => {
+  const generic = "This order was cancelled. If you did not cancel it, some of its products were out of stock.";
+  it.each([
+    ["a pending order", order("pending", 1), "We are confirming your order…"],
+    ["a confirmed order", order("confirmed", 2), "Your order is confirmed."],
+    ["an order its customer cancelled", order("cancelled", 2, { reason: "customer" }), "You cancelled this order."],
+    ["an order short of stock", order("cancelled", 2, { reason: "stock_rejected", stockReason: "insufficient_stock" }), "Cancelled: not enough stock."],
+    ["an order of an archived product", order("cancelled", 2, { reason: "stock_rejected", stockReason: "product_unavailable" }), "Cancelled: a product is no longer sold."],
+    ["an order of a product catalog does not know", order("cancelled", 2, { reason: "stock_rejected", stockReason: "unknown_product" }), "Cancelled: a product is no longer sold."],
+    ["a rejection without catalog's reason", order("cancelled", 2, { reason: "stock_rejected" }), "Cancelled: its products could not be reserved."],
+    ["an order cancelled before orders said why", order("cancelled", 2), generic],
+  ])("says where %s stands", (_, o, want) => {
+    expect(outcome(o as Parameters<typeof outcome>[0])).toBe(want);
+  });
+});
+
 describe("order detail", () => {
   it("reads a pending order again until it is confirmed", async () => {
     let reads = 0;
@@ -53,10 +70,19 @@ describe("order detail", () => {
     expect(reads).toBe(3);
   });
 
-  it("says an order was cancelled, and offers no cancel", async () => {
+  it("says an order was cancelled without a reason when orders gives none, and offers no cancel", async () => {
     renderAt(`/orders/${id}`, (req) => (isOrder(req) ? json(order("cancelled", 2)) : undefined), customer);
     await screen.findByText(/^This order was cancelled\./);
     expect(screen.getByText("Cancelled")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
+  });
+
+  it("says catalog cancelled an order for want of stock", async () => {
+    const rejected = order("cancelled", 2, { reason: "stock_rejected", stockReason: "insufficient_stock" });
+    renderAt(`/orders/${id}`, (req) => (isOrder(req) ? json(rejected) : undefined), customer);
+    await screen.findByText("Cancelled: not enough stock.");
+    expect(screen.getByText("Cancelled")).toBeTruthy();
+    expect(screen.queryByText(/^This order was cancelled/)).toBeNull();
     expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
   });
 
@@ -65,7 +91,7 @@ describe("order detail", () => {
       `/orders/${id}`,
       (req) => {
         if (isOrder(req)) return json(order("confirmed", 2));
-        if (isCancel(req)) return json(order("cancelled", 3));
+        if (isCancel(req)) return json(order("cancelled", 3, { reason: "customer" }));
         return undefined;
       },
       customer,
@@ -81,7 +107,7 @@ describe("order detail", () => {
     await user.click(screen.getByRole("button", { name: "Cancel order" }));
     await user.click(screen.getByRole("button", { name: "Yes, cancel the order" }));
     await screen.findByText("Cancelled");
-    expect(screen.getByText(/^This order was cancelled\./)).toBeTruthy();
+    expect(screen.getByText("You cancelled this order.")).toBeTruthy();
     expect(seen.filter(isCancel)).toHaveLength(1);
     expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull();
   });
@@ -91,7 +117,7 @@ describe("order detail", () => {
     renderAt(
       `/orders/${id}`,
       (req) => {
-        if (isOrder(req)) return json(cancelled ? order("cancelled", 3) : order("confirmed", 2));
+        if (isOrder(req)) return json(cancelled ? order("cancelled", 3, { reason: "customer" }) : order("confirmed", 2));
         if (isCancel(req)) {
           cancelled = true;
           return problem(409, "Conflict", { detail: "order is already cancelled", requestId: "req-9" });
@@ -107,7 +133,7 @@ describe("order detail", () => {
     expect(alert.textContent).toContain("order is already cancelled");
     expect(alert.textContent).toContain("409");
     expect(alert.textContent).toContain("req-9");
-    await screen.findByText(/^This order was cancelled\./);
+    await screen.findByText("You cancelled this order.");
     await waitFor(() => expect(screen.queryByRole("button", { name: "Cancel order" })).toBeNull());
   });
 

@@ -92,6 +92,13 @@ func newClient(t testing.TB, endpoint string) *dynamodb.Client {
 // newStore creates a table of its own for t, deleted when t ends.
 func newStore(t testing.TB, client *dynamodb.Client) *dynamo.Store {
 	t.Helper()
+	return dynamo.NewStore(client, newTable(t, client))
+}
+
+// newTable creates a table of its own for t, deleted when t ends, and
+// returns its name.
+func newTable(t testing.TB, client *dynamodb.Client) string {
+	t.Helper()
 	name := "orders-test-" + strings.ToLower(rand.Text()[:10])
 	if err := dynamo.CreateTable(t.Context(), client, name); err != nil {
 		t.Fatal(err)
@@ -103,5 +110,5 @@ func newStore(t testing.TB, client *dynamodb.Client) *dynamo.Store {
 			t.Errorf("delete table %s: %v", name, err)
 		}
 	})
-	return dynamo.NewStore(client, name)
+	return name
 }

@@ -129,19 +129,7 @@ func (s *Store) UpdateOrder(ctx context.Context, u orders.OrderUpdate) (orders.O
 				return orders.Order{}, nil, fmt.Errorf("order %s: %w", u.ID, err)
 			}
 			headerIndex = len(items)
-			items = append(items, types.TransactWriteItem{Update: &types.Update{
-				TableName:                &s.table,
-				Key:                      key(customerPK(u.CustomerID), orderSK(u.ID)),
-				UpdateExpression:         aws.String("SET #status = :status, #updatedAt = :updatedAt, #version = :newVersion"),
-				ConditionExpression:      aws.String("#version = :version"),
-				ExpressionAttributeNames: map[string]string{"#status": "status", "#updatedAt": "updatedAt", "#version": "version"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":status":     &types.AttributeValueMemberS{Value: string(o.Status)},
-					":updatedAt":  &types.AttributeValueMemberS{Value: formatTime(o.UpdatedAt)},
-					":newVersion": number(o.Version),
-					":version":    number(version),
-				},
-			}})
+			items = append(items, types.TransactWriteItem{Update: s.orderHeaderUpdate(o, version)})
 		} else if len(events) > 0 {
 			return orders.Order{}, nil, fmt.Errorf("order %s: events without a change", u.ID)
 		}
@@ -180,6 +168,39 @@ func (s *Store) UpdateOrder(ctx context.Context, u orders.OrderUpdate) (orders.O
 		}
 	}
 	return orders.Order{}, nil, fmt.Errorf("order %s: %w", u.ID, orders.ErrConflict)
+}
+
+// orderHeaderUpdate returns the update of o's header from version to
+// o.Version: its status, updatedAt and version, and its cancellation once
+// it has one (an order's cancellation is never unset, so nothing is
+// removed).
+func (s *Store) orderHeaderUpdate(o orders.Order, version int) *types.Update {
+	set := "SET #status = :status, #updatedAt = :updatedAt, #version = :newVersion"
+	names := map[string]string{"#status": "status", "#updatedAt": "updatedAt", "#version": "version"}
+	values := map[string]types.AttributeValue{
+		":status":     &types.AttributeValueMemberS{Value: string(o.Status)},
+		":updatedAt":  &types.AttributeValueMemberS{Value: formatTime(o.UpdatedAt)},
+		":newVersion": number(o.Version),
+		":version":    number(version),
+	}
+	if c := o.Cancellation; c.Reason != "" {
+		set += ", #cancelReason = :cancelReason"
+		names["#cancelReason"] = "cancelReason"
+		values[":cancelReason"] = &types.AttributeValueMemberS{Value: string(c.Reason)}
+		if c.Stock != "" {
+			set += ", #stockReason = :stockReason"
+			names["#stockReason"] = "stockReason"
+			values[":stockReason"] = &types.AttributeValueMemberS{Value: string(c.Stock)}
+		}
+	}
+	return &types.Update{
+		TableName:                 &s.table,
+		Key:                       key(customerPK(o.CustomerID), orderSK(o.ID)),
+		UpdateExpression:          aws.String(set),
+		ConditionExpression:       aws.String("#version = :version"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}
 }
 
 // Products reads the projection's products with BatchGetItem, consistently,

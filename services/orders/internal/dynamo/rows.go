@@ -88,9 +88,13 @@ type orderRow struct {
 	LineCount int        `dynamodbav:"lineCount"`
 	Shipping  addressRow `dynamodbav:"shippingAddress"`
 	Status    string     `dynamodbav:"status"`
-	PlacedAt  string     `dynamodbav:"placedAt"`
-	UpdatedAt string     `dynamodbav:"updatedAt"`
-	Version   int        `dynamodbav:"version"`
+	// Why a cancelled order was cancelled: absent until it is, and on
+	// orders cancelled before orders recorded it.
+	CancelReason string `dynamodbav:"cancelReason,omitempty"` // customer or stock_rejected
+	StockReason  string `dynamodbav:"stockReason,omitempty"`  // catalog's, with stock_rejected
+	PlacedAt     string `dynamodbav:"placedAt"`
+	UpdatedAt    string `dynamodbav:"updatedAt"`
+	Version      int    `dynamodbav:"version"`
 }
 
 type orderLineRow struct {
@@ -162,6 +166,7 @@ func toOrderRows(o orders.Order) (orderRow, []orderLineRow) {
 		PK: customerPK(o.CustomerID), SK: orderSK(o.ID), GSI1PK: customerPK(o.CustomerID), GSI1SK: orderSK(o.ID),
 		Type: typeOrder, ID: o.ID, Customer: o.CustomerID, Amount: o.Total.Amount, Currency: o.Total.Currency,
 		Items: s.Items, LineCount: len(o.Lines), Shipping: addressRow(o.Shipping), Status: string(o.Status),
+		CancelReason: string(o.Cancellation.Reason), StockReason: string(o.Cancellation.Stock),
 		PlacedAt: formatTime(o.PlacedAt), UpdatedAt: formatTime(o.UpdatedAt), Version: o.Version,
 	}
 	lines := make([]orderLineRow, len(o.Lines))
@@ -183,7 +188,8 @@ func fromOrderRow(r orderRow) (orders.Order, error) {
 	return orders.Order{
 		ID: r.ID, CustomerID: r.Customer, Total: orders.Money{Amount: r.Amount, Currency: r.Currency},
 		Shipping: orders.Address(r.Shipping), Status: orders.Status(r.Status),
-		PlacedAt: placed, UpdatedAt: updated, Version: r.Version,
+		Cancellation: orders.Cancellation{Reason: orders.CancelReason(r.CancelReason), Stock: orders.StockReason(r.StockReason)},
+		PlacedAt:     placed, UpdatedAt: updated, Version: r.Version,
 	}, nil
 }
 

@@ -50,24 +50,43 @@ type cartResponse struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"` // absent for a cart never changed
 }
 
+// cancellationDTO is why an order was cancelled: reason is customer or
+// stock_rejected (OrderCancelled's reason), stockReason catalog's reason
+// with stock_rejected, when it gave one orders knows.
+type cancellationDTO struct {
+	Reason      string `json:"reason"`
+	StockReason string `json:"stockReason,omitempty"`
+}
+
+// toCancellation returns c's DTO, or nil for no cancellation (an order
+// not cancelled, or cancelled before orders recorded why).
+func toCancellation(c orders.Cancellation) *cancellationDTO {
+	if c.IsZero() {
+		return nil
+	}
+	return &cancellationDTO{Reason: string(c.Reason), StockReason: string(c.Stock)}
+}
+
 type orderResponse struct {
-	ID              string     `json:"id"`
-	Status          string     `json:"status"`
-	Items           []lineDTO  `json:"items"`
-	Total           moneyDTO   `json:"total"`
-	ShippingAddress addressDTO `json:"shippingAddress"`
-	PlacedAt        time.Time  `json:"placedAt"`
-	UpdatedAt       time.Time  `json:"updatedAt"`
-	Version         int        `json:"version"`
+	ID              string           `json:"id"`
+	Status          string           `json:"status"`
+	Cancellation    *cancellationDTO `json:"cancellation,omitempty"`
+	Items           []lineDTO        `json:"items"`
+	Total           moneyDTO         `json:"total"`
+	ShippingAddress addressDTO       `json:"shippingAddress"`
+	PlacedAt        time.Time        `json:"placedAt"`
+	UpdatedAt       time.Time        `json:"updatedAt"`
+	Version         int              `json:"version"`
 }
 
 type orderSummaryDTO struct {
-	ID        string    `json:"id"`
-	Status    string    `json:"status"`
-	Total     moneyDTO  `json:"total"`
-	ItemCount int       `json:"itemCount"`
-	PlacedAt  time.Time `json:"placedAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	ID           string           `json:"id"`
+	Status       string           `json:"status"`
+	Cancellation *cancellationDTO `json:"cancellation,omitempty"`
+	Total        moneyDTO         `json:"total"`
+	ItemCount    int              `json:"itemCount"`
+	PlacedAt     time.Time        `json:"placedAt"`
+	UpdatedAt    time.Time        `json:"updatedAt"`
 }
 
 type orderPageResponse struct {
@@ -99,7 +118,7 @@ func toCartResponse(c orders.Cart) cartResponse {
 
 func toOrderResponse(o orders.Order) orderResponse {
 	return orderResponse{
-		ID: o.ID, Status: string(o.Status), Items: toLines(o.Lines), Total: toMoney(o.Total),
+		ID: o.ID, Status: string(o.Status), Cancellation: toCancellation(o.Cancellation), Items: toLines(o.Lines), Total: toMoney(o.Total),
 		ShippingAddress: addressDTO(o.Shipping), PlacedAt: o.PlacedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
 	}
 }
@@ -107,7 +126,8 @@ func toOrderResponse(o orders.Order) orderResponse {
 func toOrderPageResponse(p orders.Page) orderPageResponse {
 	res := orderPageResponse{Items: make([]orderSummaryDTO, len(p.Orders))}
 	for i, s := range p.Orders {
-		res.Items[i] = orderSummaryDTO{ID: s.ID, Status: string(s.Status), Total: toMoney(s.Total), ItemCount: s.Items, PlacedAt: s.PlacedAt, UpdatedAt: s.UpdatedAt}
+		res.Items[i] = orderSummaryDTO{ID: s.ID, Status: string(s.Status), Cancellation: toCancellation(s.Cancellation),
+			Total: toMoney(s.Total), ItemCount: s.Items, PlacedAt: s.PlacedAt, UpdatedAt: s.UpdatedAt}
 	}
 	if p.Next != "" {
 		res.NextCursor = page.Cursor([]byte(p.Next))

@@ -256,8 +256,8 @@ func TestPlaceOrder(t *testing.T) {
 
 	res = api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice})
 	res.JSON(t, &order)
-	if res.Status != http.StatusOK || order.Status != "cancelled" {
-		t.Errorf("cancel: %d %s", res.Status, res.Body)
+	if res.Status != http.StatusOK || order.Status != "cancelled" || !bytes.Contains(res.Body, []byte(`"cancellation":{"reason":"customer"}`)) {
+		t.Errorf("cancel: %d %s, want cancelled by its customer", res.Status, res.Body)
 	}
 	if res := api.Do(t, apitest.Request{Method: "POST", Path: path + "/cancel", Claims: alice}); res.Status != http.StatusConflict {
 		t.Errorf("cancel twice: %d, want 409", res.Status)
@@ -336,4 +336,117 @@ func setItem(t *testing.T, api *apitest.API, claims apitest.Claims, productID st
 		t.Fatalf("PUT %s×%d: %d %s", productID, quantity, res.Status, res.Body)
 	}
 	return res
+}
+
+// TestCancellation reads orders cancelled by their customer, for each of
+// catalog's reasons, and before orders recorded why (no cancellation), in
+// the order document and the list; every response is validated against
+// openapi.yaml.
+func TestCancellation(t *testing.T) {
+	store := memory.NewStore()
+	svc := domain.NewService(store)
+	seedProducts(t, svc)
+	api := newAPIOf(t, svc)
+	place := func(key string) string {
+		t.Helper()
+		setItem(t, api, alice, "mug", 1)
+		res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders", Body: address, Claims: alice,
+			Header: map[string]string{"Idempotency-Key": key}})
+		var o struct{ ID, Status string }
+		res.JSON(t, &o)
+		if res.Status != http.StatusCreated || bytes.Contains(res.Body, []byte("cancellation")) {
+			t.Fatalf("place: %d %s, want 201 without a cancellation", res.Status, res.Body)
+		}
+		return o.ID
+	}
+	reject := func(id, reason string) {
+		t.Helper()
+		e, err := event.New(t.Context(), "catalog", domain.TypeStockRejected, id, 1, map[string]any{
+			"orderId": id, "customerId": "alice", "reason": reason, "productIds": []string{"mug"},
+		}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.HandleEvent(t.Context(), e); err != nil {
+			t.Fatalf("HandleEvent(StockRejected %s): %v", reason, err)
+		}
+	}
+
+	want := map[string]string{} // order id -> its cancellation's JSON, "" for none
+	pending := place("k-pending")
+	want[pending] = ""
+	for _, reason := range []string{"insufficient_stock", "product_unavailable", "unknown_product"} {
+		id := place("k-" + reason)
+		reject(id, reason)
+		want[id] = `{"reason":"stock_rejected","stockReason":"` + reason + `"}`
+	}
+	later := place("k-later")
+	reject(later, "a_reason_catalog_added_later")
+	want[later] = `{"reason":"stock_rejected"}`
+
+	byCustomer := place("k-customer")
+	res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders/" + byCustomer + "/cancel", Claims: alice})
+	if res.Status != http.StatusOK {
+		t.Fatalf("cancel: %d %s", res.Status, res.Body)
+	}
+	want[byCustomer] = `{"reason":"customer"}`
+	// Cancelling an order catalog cancelled is 409, and keeps its reason.
+	rejected := place("k-rejected")
+	reject(rejected, "insufficient_stock")
+	if res := api.Do(t, apitest.Request{Method: "POST", Path: "/v1/orders/" + rejected + "/cancel", Claims: alice}); res.Status != http.StatusConflict {
+		t.Errorf("cancel an order whose stock was rejected: %d, want 409", res.Status)
+	}
+	want[rejected] = `{"reason":"stock_rejected","stockReason":"insufficient_stock"}`
+
+	// An order cancelled before orders recorded why, as the store holds it.
+	old := place("k-old")
+	if _, _, err := store.UpdateOrder(t.Context(), domain.OrderUpdate{CustomerID: "alice", ID: old,
+		Update: func(o *domain.Order) ([]event.Envelope, error) {
+			o.Status, o.Version = domain.StatusCancelled, o.Version+1
+			return nil, nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	want[old] = ""
+
+	cancellation := func(raw json.RawMessage) string {
+		if raw == nil {
+			return ""
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, raw); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for id, w := range want {
+		var o struct {
+			Status       string
+			Cancellation json.RawMessage
+		}
+		res := api.Do(t, apitest.Request{Method: "GET", Path: "/v1/orders/" + id, Claims: alice})
+		res.JSON(t, &o)
+		if got := cancellation(o.Cancellation); res.Status != http.StatusOK || got != w {
+			t.Errorf("GET order %s: %d cancellation %s, want %s", id, res.Status, got, w)
+		}
+		if wantStatus := map[bool]string{true: "pending", false: "cancelled"}[id == pending]; o.Status != wantStatus {
+			t.Errorf("GET order %s: status %s, want %s", id, o.Status, wantStatus)
+		}
+	}
+	var page struct {
+		Items []struct {
+			ID           string
+			Cancellation json.RawMessage
+		}
+	}
+	res = api.Do(t, apitest.Request{Method: "GET", Path: "/v1/orders", Claims: alice})
+	res.JSON(t, &page)
+	if len(page.Items) != len(want) {
+		t.Fatalf("list: %d orders, want %d", len(page.Items), len(want))
+	}
+	for _, o := range page.Items {
+		if got := cancellation(o.Cancellation); got != want[o.ID] {
+			t.Errorf("list: order %s cancellation %s, want %s", o.ID, got, want[o.ID])
+		}
+	}
 }

@@ -207,6 +207,9 @@ func (s *Store) UpdateOrder(_ context.Context, u orders.OrderUpdate) (orders.Ord
 		list := s.orders[u.CustomerID]
 		i, _ := slices.BinarySearchFunc(list, u.ID, func(o orders.Order, id string) int { return cmp.Compare(o.ID, id) })
 		list[i].Status, list[i].UpdatedAt, list[i].Version = o.Status, o.UpdatedAt, o.Version
+		if !o.Cancellation.IsZero() {
+			list[i].Cancellation = o.Cancellation
+		}
 	} else if len(events) > 0 {
 		return orders.Order{}, nil, fmt.Errorf("order %s: events without a change", u.ID)
 	}

@@ -102,10 +102,11 @@ func orderConfirmed(ctx context.Context, o Order) (event.Envelope, error) {
 }
 
 // orderCancelled returns the OrderCancelled event of o, just cancelled
-// from previous for reason.
-func orderCancelled(ctx context.Context, o Order, previous Status, reason CancelReason) (event.Envelope, error) {
+// from previous. Its reason is the cancellation's (catalog's own reason
+// stays in the order: catalog knows it, and reviews needs none).
+func orderCancelled(ctx context.Context, o Order, previous Status) (event.Envelope, error) {
 	return event.New(ctx, Source, TypeOrderCancelled, o.ID, schemaVersion, orderCancelledData{
-		OrderID: o.ID, CustomerID: o.CustomerID, Reason: reason, PreviousStatus: previous, Lines: quantities(o.Lines),
+		OrderID: o.ID, CustomerID: o.CustomerID, Reason: o.Cancellation.Reason, PreviousStatus: previous, Lines: quantities(o.Lines),
 	}, o.UpdatedAt)
 }
 
@@ -163,4 +164,17 @@ func parseStock(e event.Envelope) (stockData, error) {
 		return stockData{}, fmt.Errorf("%w: %s %s: %w", event.ErrInvalid, e.Type, e.ID, err)
 	}
 	return d, nil
+}
+
+// parseRejection reads catalog's reason from a StockRejected: a reason
+// orders does not know (or none) is "", so that a reason catalog adds
+// later still cancels the order, only without the detail.
+func parseRejection(e event.Envelope) (StockReason, error) {
+	var d struct {
+		Reason string `json:"reason"`
+	}
+	if err := e.Decode(&d); err != nil {
+		return "", err
+	}
+	return ParseStockReason(d.Reason), nil
 }

@@ -33,9 +33,14 @@ type Order struct {
 	Total      Money
 	Shipping   Address
 	Status     Status
-	PlacedAt   time.Time
-	UpdatedAt  time.Time
-	Version    int // starts at 1, incremented by every change
+	// Cancellation says why a cancelled order was cancelled; it is set by
+	// Cancel, with the status, and never changes after. It is zero for an
+	// order that is not cancelled, and for one cancelled before orders
+	// recorded why.
+	Cancellation Cancellation
+	PlacedAt     time.Time
+	UpdatedAt    time.Time
+	Version      int // starts at 1, incremented by every change
 }
 
 // NewOrder returns a pending order at version 1 for lines, which must not
@@ -59,12 +64,13 @@ func NewOrder(id, customerID string, lines []Line, shipping Address, now time.Ti
 
 // Summary is an order without its lines, as listed.
 type Summary struct {
-	ID        string
-	Total     Money
-	Items     int // the number of units ordered
-	Status    Status
-	PlacedAt  time.Time
-	UpdatedAt time.Time
+	ID           string
+	Total        Money
+	Items        int // the number of units ordered
+	Status       Status
+	Cancellation Cancellation
+	PlacedAt     time.Time
+	UpdatedAt    time.Time
 }
 
 // Summary returns o's summary.
@@ -73,25 +79,84 @@ func (o Order) Summary() Summary {
 	for _, l := range o.Lines {
 		n += l.Quantity
 	}
-	return Summary{ID: o.ID, Total: o.Total, Items: n, Status: o.Status, PlacedAt: o.PlacedAt, UpdatedAt: o.UpdatedAt}
+	return Summary{ID: o.ID, Total: o.Total, Items: n, Status: o.Status, Cancellation: o.Cancellation,
+		PlacedAt: o.PlacedAt, UpdatedAt: o.UpdatedAt}
 }
 
-// CancelReason says why an order was cancelled.
+// CancelReason says who cancelled an order. The same values are
+// OrderCancelled's reason.
 type CancelReason string
 
 // Reasons of a cancellation.
 const (
-	CancelledByCustomer CancelReason = "customer"
-	CancelledNoStock    CancelReason = "stock_rejected"
+	CancelledByCustomer CancelReason = "customer"       // its customer asked (POST /v1/orders/{id}/cancel)
+	CancelledNoStock    CancelReason = "stock_rejected" // catalog could not reserve its stock (StockRejected)
 )
 
-// Cancel cancels a pending or confirmed order. It returns
-// ErrNotCancellable for an order already cancelled.
-func (o *Order) Cancel(now time.Time) error {
+// StockReason is catalog's reason for rejecting an order's stock, as its
+// StockRejected says: the first that applies to any of the order's lines.
+type StockReason string
+
+// catalog's reasons (services/catalog/events/StockRejected.schema.json).
+const (
+	StockInsufficient       StockReason = "insufficient_stock"  // too little stock
+	StockProductUnavailable StockReason = "product_unavailable" // an archived product
+	StockUnknownProduct     StockReason = "unknown_product"     // a product catalog does not know
+)
+
+// ParseStockReason returns the StockReason s names, or "" when s is none
+// orders knows (a reason catalog added since): the order is cancelled all
+// the same, without the detail.
+func ParseStockReason(s string) StockReason {
+	switch r := StockReason(s); r {
+	case StockInsufficient, StockProductUnavailable, StockUnknownProduct:
+		return r
+	}
+	return ""
+}
+
+// Cancellation is why an order was cancelled: by its customer, or because
+// catalog rejected its stock, then with catalog's reason when it gave one
+// orders knows. The zero Cancellation is none.
+type Cancellation struct {
+	Reason CancelReason
+	Stock  StockReason // only with CancelledNoStock; "" when unknown
+}
+
+// ByCustomer is the cancellation of an order by its customer.
+func ByCustomer() Cancellation { return Cancellation{Reason: CancelledByCustomer} }
+
+// StockRejected is the cancellation of an order whose stock catalog
+// rejected for reason (see ParseStockReason).
+func StockRejected(reason StockReason) Cancellation {
+	return Cancellation{Reason: CancelledNoStock, Stock: ParseStockReason(string(reason))}
+}
+
+// IsZero reports whether c is no cancellation.
+func (c Cancellation) IsZero() bool { return c == Cancellation{} }
+
+func (c Cancellation) valid() bool {
+	switch c.Reason {
+	case CancelledByCustomer:
+		return c.Stock == ""
+	case CancelledNoStock:
+		return c.Stock == ParseStockReason(string(c.Stock))
+	}
+	return false
+}
+
+// Cancel cancels a pending or confirmed order for the reason c gives,
+// which the order keeps. It returns ErrNotCancellable for an order already
+// cancelled (its cancellation stays as it was).
+func (o *Order) Cancel(c Cancellation, now time.Time) error {
+	if !c.valid() {
+		return fmt.Errorf("cancel order %s: invalid cancellation %+v", o.ID, c)
+	}
 	if o.Status != StatusPending && o.Status != StatusConfirmed {
 		return fmt.Errorf("%w: the order is %s", ErrNotCancellable, o.Status)
 	}
 	o.change(StatusCancelled, now)
+	o.Cancellation = c
 	return nil
 }
 

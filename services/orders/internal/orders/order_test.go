@@ -21,11 +21,12 @@ func checkOrder(t *testing.T, got, want orders.Order) {
 		Total               orders.Money
 		Shipping            orders.Address
 		Status              orders.Status
+		Cancellation        orders.Cancellation
 		PlacedAt, UpdatedAt time.Time
 		Version             int
 	}
-	g := header{got.ID, got.CustomerID, got.Total, got.Shipping, got.Status, got.PlacedAt, got.UpdatedAt, got.Version}
-	w := header{want.ID, want.CustomerID, want.Total, want.Shipping, want.Status, want.PlacedAt, want.UpdatedAt, want.Version}
+	g := header{got.ID, got.CustomerID, got.Total, got.Shipping, got.Status, got.Cancellation, got.PlacedAt, got.UpdatedAt, got.Version}
+	w := header{want.ID, want.CustomerID, want.Total, want.Shipping, want.Status, want.Cancellation, want.PlacedAt, want.UpdatedAt, want.Version}
 	if g != w {
 		t.Errorf("order is\n%+v\nwant\n%+v", g, w)
 	}
@@ -143,16 +144,28 @@ func TestOrderSummary(t *testing.T) {
 	}
 }
 
+func TestCancelledOrderSummary(t *testing.T) {
+	o := mustOrder(t)
+	if err := o.Cancel(orders.StockRejected(orders.StockProductUnavailable), now); err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Summary(); got.Cancellation != orders.StockRejected(orders.StockProductUnavailable) || got.Status != orders.StatusCancelled {
+		t.Errorf("Summary() = %+v, want cancelled, product unavailable", got)
+	}
+}
+
 func TestOrderCancel(t *testing.T) {
 	later := now.Add(time.Hour)
 	tests := []struct {
 		name   string
 		status orders.Status
+		c      orders.Cancellation
 		want   error // nil when the order is cancelled
 	}{
-		{"pending", orders.StatusPending, nil},
-		{"confirmed", orders.StatusConfirmed, nil},
-		{"already cancelled", orders.StatusCancelled, orders.ErrNotCancellable},
+		{"pending, by its customer", orders.StatusPending, orders.ByCustomer(), nil},
+		{"confirmed, by its customer", orders.StatusConfirmed, orders.ByCustomer(), nil},
+		{"pending, stock rejected", orders.StatusPending, orders.StockRejected(orders.StockInsufficient), nil},
+		{"already cancelled", orders.StatusCancelled, orders.ByCustomer(), orders.ErrNotCancellable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,9 +173,9 @@ func TestOrderCancel(t *testing.T) {
 			o.Status = tt.status
 			want := o
 			if tt.want == nil {
-				want.Status, want.UpdatedAt, want.Version = orders.StatusCancelled, later, o.Version+1
+				want.Status, want.Cancellation, want.UpdatedAt, want.Version = orders.StatusCancelled, tt.c, later, o.Version+1
 			}
-			err := o.Cancel(later)
+			err := o.Cancel(tt.c, later)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Cancel: got %v, want %v", err, tt.want)
 			}
@@ -171,17 +184,53 @@ func TestOrderCancel(t *testing.T) {
 	}
 }
 
+func TestOrderCancelRefusesInvalidCancellation(t *testing.T) {
+	for _, c := range []orders.Cancellation{
+		{},
+		{Reason: "bored"},
+		{Reason: orders.CancelledByCustomer, Stock: orders.StockInsufficient},
+		{Reason: orders.CancelledNoStock, Stock: "out_of_mugs"},
+	} {
+		o := mustOrder(t)
+		want := o
+		if err := o.Cancel(c, now.Add(time.Hour)); err == nil || errors.Is(err, orders.ErrNotCancellable) {
+			t.Errorf("Cancel(%+v) = %v, want an error about the cancellation", c, err)
+		}
+		checkOrder(t, o, want)
+	}
+}
+
+func TestStockRejected(t *testing.T) {
+	for _, tt := range []struct {
+		reason orders.StockReason
+		want   orders.Cancellation
+	}{
+		{"insufficient_stock", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockInsufficient}},
+		{"product_unavailable", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockProductUnavailable}},
+		{"unknown_product", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockUnknownProduct}},
+		{"", orders.Cancellation{Reason: orders.CancelledNoStock}},
+		{"sold_out_forever", orders.Cancellation{Reason: orders.CancelledNoStock}},
+	} {
+		if got := orders.StockRejected(tt.reason); got != tt.want {
+			t.Errorf("StockRejected(%q) = %+v, want %+v", tt.reason, got, tt.want)
+		}
+	}
+	if got := orders.ByCustomer(); got != (orders.Cancellation{Reason: orders.CancelledByCustomer}) || got.IsZero() {
+		t.Errorf("ByCustomer() = %+v", got)
+	}
+}
+
 func TestOrderCancelTwice(t *testing.T) {
 	o := mustOrder(t)
-	if err := o.Cancel(now.Add(time.Minute)); err != nil {
+	if err := o.Cancel(orders.StockRejected(orders.StockInsufficient), now.Add(time.Minute)); err != nil {
 		t.Fatalf("first Cancel: %v", err)
 	}
-	if err := o.Cancel(now.Add(time.Hour)); !errors.Is(err, orders.ErrNotCancellable) {
+	if err := o.Cancel(orders.ByCustomer(), now.Add(time.Hour)); !errors.Is(err, orders.ErrNotCancellable) {
 		t.Errorf("second Cancel: got %v, want %v", err, orders.ErrNotCancellable)
 	}
-	if o.Version != 2 || !o.UpdatedAt.Equal(now.Add(time.Minute)) || o.PlacedAt != now {
-		t.Errorf("after two cancels: version %d, updated %v, placed %v; want 2, %v, %v",
-			o.Version, o.UpdatedAt, o.PlacedAt, now.Add(time.Minute), now)
+	if o.Version != 2 || !o.UpdatedAt.Equal(now.Add(time.Minute)) || o.PlacedAt != now || o.Cancellation != orders.StockRejected(orders.StockInsufficient) {
+		t.Errorf("after two cancels: version %d, updated %v, placed %v, cancelled %+v; want 2, %v, %v, for insufficient stock",
+			o.Version, o.UpdatedAt, o.PlacedAt, o.Cancellation, now.Add(time.Minute), now)
 	}
 }
 

@@ -296,7 +296,7 @@ func (s *Service) CancelOrder(ctx context.Context, customerID, id string) (Order
 		return Order{}, ErrNotFound
 	}
 	o, events, err := s.store.UpdateOrder(ctx, OrderUpdate{CustomerID: customerID, ID: id,
-		Update: func(o *Order) ([]event.Envelope, error) { return s.cancel(ctx, o, CancelledByCustomer) }})
+		Update: func(o *Order) ([]event.Envelope, error) { return s.cancel(ctx, o, ByCustomer()) }})
 	if err != nil {
 		return Order{}, err
 	}
@@ -304,13 +304,13 @@ func (s *Service) CancelOrder(ctx context.Context, customerID, id string) (Order
 	return o, nil
 }
 
-// cancel cancels o for reason and returns its OrderCancelled event.
-func (s *Service) cancel(ctx context.Context, o *Order, reason CancelReason) ([]event.Envelope, error) {
+// cancel cancels o as c says and returns its OrderCancelled event.
+func (s *Service) cancel(ctx context.Context, o *Order, c Cancellation) ([]event.Envelope, error) {
 	previous := o.Status
-	if err := o.Cancel(s.now()); err != nil {
+	if err := o.Cancel(c, s.now()); err != nil {
 		return nil, err
 	}
-	e, err := orderCancelled(ctx, *o, previous, reason)
+	e, err := orderCancelled(ctx, *o, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -353,11 +353,15 @@ func (s *Service) HandleEvent(ctx context.Context, e event.Envelope) error {
 			return []event.Envelope{c}, nil
 		})
 	case TypeStockRejected:
+		reason, err := parseRejection(e)
+		if err != nil {
+			return err
+		}
 		return s.react(ctx, e, processed, func(o *Order) ([]event.Envelope, error) {
 			if o.Status != StatusPending {
 				return nil, nil
 			}
-			return s.cancel(ctx, o, CancelledNoStock)
+			return s.cancel(ctx, o, StockRejected(reason))
 		})
 	}
 	return nil

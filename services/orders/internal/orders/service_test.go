@@ -730,7 +730,7 @@ func TestServiceCancelOrder(t *testing.T) {
 		t.Fatalf("CancelOrder: %v", err)
 	}
 	want := placed
-	want.Status, want.Version, want.UpdatedAt = orders.StatusCancelled, placed.Version+1, cancelled.UpdatedAt
+	want.Status, want.Cancellation, want.Version, want.UpdatedAt = orders.StatusCancelled, orders.ByCustomer(), placed.Version+1, cancelled.UpdatedAt
 	checkOrder(t, cancelled, want)
 	if cancelled.UpdatedAt.Before(placed.UpdatedAt) {
 		t.Errorf("cancelled at %v, before it was placed at %v", cancelled.UpdatedAt, placed.UpdatedAt)

@@ -188,7 +188,8 @@ type Store interface {
 	Orders(ctx context.Context, q Query) (Page, error)
 
 	// UpdateOrder reads the customer's order, calls u.Update on it and
-	// saves its Status, UpdatedAt and Version, the events u.Update returned
+	// saves its Status, UpdatedAt, Version and Cancellation (when set: a
+	// cancellation is never unset), the events u.Update returned
 	// (to the outbox) and u.Event, all or nothing, if no concurrent change
 	// of the order was saved in between; else it reads and updates again.
 	// It returns the order and events saved. It returns ErrNotFound when the

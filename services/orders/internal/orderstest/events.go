@@ -80,16 +80,20 @@ func mustProductEvent(t *testing.T, svc *orders.Service, typ string, p orders.Pr
 	}
 }
 
-// stockEvent returns catalog's StockReserved or StockRejected of an order.
+// stockEvent returns catalog's StockReserved or StockRejected (for
+// insufficient stock) of an order.
 func stockEvent(t testing.TB, typ, customer, orderID string) event.Envelope {
-	data := map[string]any{"orderId": orderID, "customerId": customer}
-	if typ == orders.TypeStockReserved {
-		data["lines"] = []map[string]any{{"productId": product(1).ID, "quantity": 1}}
-	} else {
-		data["reason"] = "insufficient_stock"
-		data["productIds"] = []string{product(1).ID}
+	if typ == orders.TypeStockRejected {
+		return rejectedEvent(t, customer, orderID, "insufficient_stock")
 	}
-	return newEvent(t, "catalog", typ, orderID, data)
+	return newEvent(t, "catalog", typ, orderID, map[string]any{"orderId": orderID, "customerId": customer,
+		"lines": []map[string]any{{"productId": product(1).ID, "quantity": 1}}})
+}
+
+// rejectedEvent returns catalog's StockRejected of an order for reason.
+func rejectedEvent(t testing.TB, customer, orderID, reason string) event.Envelope {
+	return newEvent(t, "catalog", orders.TypeStockRejected, orderID, map[string]any{"orderId": orderID,
+		"customerId": customer, "reason": reason, "productIds": []string{product(1).ID}})
 }
 
 func mustHandle(t *testing.T, svc *orders.Service, e event.Envelope) {
@@ -232,7 +236,7 @@ func testNoOutboxWithoutChange(t *testing.T, s Store) {
 	errStop := errors.New("stop")
 	_, _, err := s.UpdateOrder(ctx, orders.OrderUpdate{CustomerID: "bob", ID: placed.Order.ID,
 		Update: func(o *orders.Order) ([]event.Envelope, error) {
-			_ = o.Cancel(now)
+			_ = o.Cancel(orders.ByCustomer(), now)
 			return []event.Envelope{ev}, errStop
 		}})
 	if !errors.Is(err, errStop) {
@@ -249,7 +253,9 @@ func testNoOutboxWithoutChange(t *testing.T, s Store) {
 
 	// A change writes its events, and the store returns them.
 	o, events, err = s.UpdateOrder(ctx, orders.OrderUpdate{CustomerID: "bob", ID: placed.Order.ID,
-		Update: func(o *orders.Order) ([]event.Envelope, error) { return []event.Envelope{ev}, o.Cancel(now) }})
+		Update: func(o *orders.Order) ([]event.Envelope, error) {
+			return []event.Envelope{ev}, o.Cancel(orders.ByCustomer(), now)
+		}})
 	if err != nil || o.Status != orders.StatusCancelled || len(events) != 1 || events[0].ID != ev.ID {
 		t.Fatalf("UpdateOrder = %s, %d events, %v; want cancelled with its event", o.Status, len(events), err)
 	}
@@ -327,7 +333,7 @@ func testUpdateOrderRecordsEvent(t *testing.T, s Store) {
 	}
 	// The same event again changes nothing, even when its update would.
 	_, _, err = s.UpdateOrder(ctx, orders.OrderUpdate{CustomerID: "alice", ID: p.Order.ID, Event: &processed,
-		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Cancel(now) }})
+		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Cancel(orders.ByCustomer(), now) }})
 	if !errors.Is(err, orders.ErrAlreadyProcessed) {
 		t.Fatalf("UpdateOrder with an event processed before = %v, want %v", err, orders.ErrAlreadyProcessed)
 	}
@@ -493,8 +499,12 @@ func testSaga(t *testing.T, s Store) {
 	if o := mustOrder(t, s, "alice", confirmed.ID); o.Status != orders.StatusConfirmed || o.Version != 2 {
 		t.Errorf("after StockReserved the order is %s v%d, want confirmed v2", o.Status, o.Version)
 	}
-	if o := mustOrder(t, s, "alice", rejected.ID); o.Status != orders.StatusCancelled || o.Version != 2 {
-		t.Errorf("after StockRejected the order is %s v%d, want cancelled v2", o.Status, o.Version)
+	if o := mustOrder(t, s, "alice", confirmed.ID); !o.Cancellation.IsZero() {
+		t.Errorf("a confirmed order has cancellation %+v, want none", o.Cancellation)
+	}
+	o := mustOrder(t, s, "alice", rejected.ID)
+	if o.Status != orders.StatusCancelled || o.Version != 2 || o.Cancellation != orders.StockRejected(orders.StockInsufficient) {
+		t.Errorf("after StockRejected the order is %s v%d, cancelled %+v; want cancelled v2 for insufficient stock", o.Status, o.Version, o.Cancellation)
 	}
 	events := pending(t, s)
 	eventtest.CheckProduced(t, eventsDir(t), events...)
@@ -516,6 +526,48 @@ func testSaga(t *testing.T, s Store) {
 	if d := decode(t, x); x.Subject != rejected.ID || d["reason"] != "stock_rejected" || d["previousStatus"] != "pending" {
 		t.Errorf("OrderCancelled %s %v, want order %s, stock_rejected, previously pending", x.Subject, d, rejected.ID)
 	}
+}
+
+// testSagaRejectionReasons cancels an order for each of catalog's
+// reasons, and for one orders does not know (kept without the detail), and
+// checks the order keeps it while OrderCancelled says only stock_rejected.
+func testSagaRejectionReasons(t *testing.T, s Store) {
+	svc := newSaga(t, s)
+	for _, tt := range []struct {
+		reason string
+		want   orders.Cancellation
+	}{
+		{"insufficient_stock", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockInsufficient}},
+		{"product_unavailable", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockProductUnavailable}},
+		{"unknown_product", orders.Cancellation{Reason: orders.CancelledNoStock, Stock: orders.StockUnknownProduct}},
+		{"a_reason_catalog_added_later", orders.Cancellation{Reason: orders.CancelledNoStock}},
+	} {
+		o := placeThroughService(t, svc, "alice", "k-"+tt.reason)
+		rejected := rejectedEvent(t, "alice", o.ID, tt.reason)
+		mustHandle(t, svc, rejected)
+		mustHandle(t, svc, rejected) // a duplicate changes nothing
+		// A customer's cancel after catalog's is refused and changes nothing.
+		if _, err := svc.CancelOrder(t.Context(), "alice", o.ID); !errors.Is(err, orders.ErrNotCancellable) {
+			t.Errorf("CancelOrder after StockRejected (%s) = %v, want %v", tt.reason, err, orders.ErrNotCancellable)
+		}
+		if got := mustOrder(t, s, "alice", o.ID); got.Status != orders.StatusCancelled || got.Version != 2 || got.Cancellation != tt.want {
+			t.Errorf("after StockRejected (%s) the order is %s v%d cancelled %+v, want cancelled v2 %+v",
+				tt.reason, got.Status, got.Version, got.Cancellation, tt.want)
+		}
+	}
+	var cancels []event.Envelope
+	for _, e := range pending(t, s) {
+		if e.Type == orders.TypeOrderCancelled {
+			cancels = append(cancels, e)
+			if d := decode(t, e); d["reason"] != "stock_rejected" {
+				t.Errorf("OrderCancelled data %v, want reason stock_rejected", d)
+			}
+		}
+	}
+	if len(cancels) != 4 {
+		t.Errorf("%d OrderCancelled, want 4", len(cancels))
+	}
+	eventtest.CheckProduced(t, eventsDir(t), cancels...)
 }
 
 func testSagaLateAndDuplicateEvents(t *testing.T, s Store) {
@@ -540,8 +592,13 @@ func testSagaLateAndDuplicateEvents(t *testing.T, s Store) {
 	late := stockEvent(t, orders.TypeStockReserved, "alice", cancelled.ID)
 	mustHandle(t, svc, late)
 	mustHandle(t, svc, late)
-	if got := mustOrder(t, s, "alice", cancelled.ID); got.Status != orders.StatusCancelled || got.Version != 2 {
-		t.Errorf("after a late StockReserved the order is %s v%d, want cancelled v2", got.Status, got.Version)
+	if got := mustOrder(t, s, "alice", cancelled.ID); got.Status != orders.StatusCancelled || got.Version != 2 || got.Cancellation != orders.ByCustomer() {
+		t.Errorf("after a late StockReserved the order is %s v%d cancelled %+v, want cancelled v2 by its customer", got.Status, got.Version, got.Cancellation)
+	}
+	// A late StockRejected does not overwrite the customer's reason.
+	mustHandle(t, svc, rejectedEvent(t, "alice", cancelled.ID, "product_unavailable"))
+	if got := mustOrder(t, s, "alice", cancelled.ID); got.Version != 2 || got.Cancellation != orders.ByCustomer() {
+		t.Errorf("after a late StockRejected the order is v%d cancelled %+v, want v2 by its customer", got.Version, got.Cancellation)
 	}
 
 	// Unknown orders, and orders of another customer, are nothing to do.
@@ -571,8 +628,11 @@ func testCancelConfirmed(t *testing.T, s Store) {
 	o := placeThroughService(t, svc, "alice", "k1")
 	mustHandle(t, svc, stockEvent(t, orders.TypeStockReserved, "alice", o.ID))
 	got, err := svc.CancelOrder(t.Context(), "alice", o.ID)
-	if err != nil || got.Status != orders.StatusCancelled || got.Version != 3 {
-		t.Fatalf("CancelOrder of a confirmed order = %s v%d, %v; want cancelled v3", got.Status, got.Version, err)
+	if err != nil || got.Status != orders.StatusCancelled || got.Version != 3 || got.Cancellation != orders.ByCustomer() {
+		t.Fatalf("CancelOrder of a confirmed order = %s v%d %+v, %v; want cancelled v3 by its customer", got.Status, got.Version, got.Cancellation, err)
+	}
+	if read := mustOrder(t, s, "alice", o.ID); read.Cancellation != orders.ByCustomer() {
+		t.Errorf("the cancelled order reads back cancelled %+v, want by its customer", read.Cancellation)
 	}
 	if _, err := svc.CancelOrder(t.Context(), "alice", o.ID); !errors.Is(err, orders.ErrNotCancellable) {
 		t.Errorf("CancelOrder of a cancelled order = %v, want %v", err, orders.ErrNotCancellable)
@@ -631,7 +691,7 @@ func testConsumerExamples(t *testing.T, s Store) {
 			if id, ok := d["orderId"].(string); ok {
 				o, err := s.Order(t.Context(), d["customerId"].(string), id)
 				if err == nil {
-					sn.orders[id] = fmt.Sprintf("%s v%d", o.Status, o.Version)
+					sn.orders[id] = fmt.Sprintf("%s v%d %+v", o.Status, o.Version, o.Cancellation)
 				}
 			}
 			if id, ok := d["productId"].(string); ok {
@@ -651,6 +711,15 @@ func testConsumerExamples(t *testing.T, s Store) {
 		}
 	}
 	first := snap()
+	for _, e := range examples {
+		if d := decode(t, e); e.Type == orders.TypeStockRejected {
+			reason, _ := d["reason"].(string)
+			want := fmt.Sprintf("cancelled v2 %+v", orders.StockRejected(orders.StockReason(reason)))
+			if got := first.orders[d["orderId"].(string)]; got != want {
+				t.Errorf("after the StockRejected example the order is %s, want %s", got, want)
+			}
+		}
+	}
 	for _, e := range examples {
 		if err := svc.HandleEvent(t.Context(), e); err != nil {
 			t.Errorf("HandleEvent(example %s) again: %v", e.Type, err)
@@ -706,6 +775,8 @@ func testStockReservedRacesCancel(t *testing.T, s Store) {
 		events := byOrder[o.ID]
 		slices.Sort(events)
 		switch {
+		case got.Cancellation != orders.ByCustomer():
+			t.Errorf("order %s ended cancelled %+v, want by its customer", o.ID, got.Cancellation)
 		case got.Status == orders.StatusCancelled && got.Version == 3 &&
 			slices.Equal(events, []string{"OrderCancelled from confirmed", "OrderConfirmed"}):
 			outcomes["confirmed, then cancelled"]++

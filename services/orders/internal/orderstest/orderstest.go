@@ -92,6 +92,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"Saga", testSaga},
 		{"SagaLateAndDuplicateEvents", testSagaLateAndDuplicateEvents},
 		{"CancelConfirmed", testCancelConfirmed},
+		{"SagaRejectionReasons", testSagaRejectionReasons},
 		{"ConsumerHandlesEveryExample", testConsumerExamples},
 		{"StockReservedRacesCancel", testStockReservedRacesCancel},
 	}
@@ -403,42 +404,87 @@ func testPagination(t *testing.T, s Store) {
 		t.Errorf("limit 25 of 25: got %d orders and Next %q, want 25 and \"\"", len(page.Orders), page.Next)
 	}
 	first := page.Orders[24]
-	if first.Items != 3 || first.Total != (orders.Money{Amount: 3 * 1000, Currency: "EUR"}) || first.Status != orders.StatusPending || !first.PlacedAt.Equal(now) {
+	if first.Items != 3 || first.Total != (orders.Money{Amount: 3 * 1000, Currency: "EUR"}) || first.Status != orders.StatusPending || !first.Cancellation.IsZero() || !first.PlacedAt.Equal(now) {
 		t.Errorf("summary = %+v, want 3 items, 30.00 EUR, pending, placed at %v", first, now)
 	}
 }
 
-// cancelAt is an update that cancels an order at the given time, with no
-// event.
-func cancelAt(customer, id string, at time.Time) orders.OrderUpdate {
+// cancelAt is an update that cancels an order as c says at the given
+// time, with no event.
+func cancelAt(customer, id string, c orders.Cancellation, at time.Time) orders.OrderUpdate {
 	return orders.OrderUpdate{CustomerID: customer, ID: id,
-		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Cancel(at) }}
+		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Cancel(c, at) }}
 }
 
 func testUpdateOrder(t *testing.T, s Store) {
 	ctx := t.Context()
-	p := mustPlaceNew(t, s, "alice", 1)
 	later := now.Add(time.Minute)
-	got, _, err := s.UpdateOrder(ctx, cancelAt("alice", p.Order.ID, later))
+	for n, c := range []orders.Cancellation{
+		orders.ByCustomer(),
+		orders.StockRejected(orders.StockInsufficient),
+		orders.StockRejected(orders.StockProductUnavailable),
+		orders.StockRejected(orders.StockUnknownProduct),
+		orders.StockRejected("a_reason_catalog_added_later"),
+	} {
+		p := mustPlaceNew(t, s, "alice", n+1)
+		got, _, err := s.UpdateOrder(ctx, cancelAt("alice", p.Order.ID, c, later))
+		if err != nil {
+			t.Fatalf("UpdateOrder cancelling %+v: %v", c, err)
+		}
+		want := p.Order
+		want.Status, want.Cancellation, want.UpdatedAt, want.Version = orders.StatusCancelled, c, later, 2
+		checkOrder(t, got, want)
+		read, err := s.Order(ctx, "alice", p.Order.ID)
+		if err != nil {
+			t.Fatalf("Order: %v", err)
+		}
+		checkOrder(t, read, want)
+	}
+	page, err := s.Orders(ctx, orders.Query{CustomerID: "alice", Limit: 10})
 	if err != nil {
+		t.Fatalf("Orders: %v", err)
+	}
+	var reasons []orders.Cancellation
+	for _, o := range page.Orders {
+		reasons = append(reasons, o.Cancellation)
+	}
+	wantReasons := []orders.Cancellation{ // newest first
+		{Reason: orders.CancelledNoStock},
+		{Reason: orders.CancelledNoStock, Stock: orders.StockUnknownProduct},
+		{Reason: orders.CancelledNoStock, Stock: orders.StockProductUnavailable},
+		{Reason: orders.CancelledNoStock, Stock: orders.StockInsufficient},
+		{Reason: orders.CancelledByCustomer},
+	}
+	if !slices.Equal(reasons, wantReasons) {
+		t.Errorf("the summaries' cancellations are %+v, want %+v", reasons, wantReasons)
+	}
+
+	// Cancelling again fails and keeps the first cancellation.
+	first := mustPlaceNew(t, s, "alice", 9)
+	if _, _, err := s.UpdateOrder(ctx, cancelAt("alice", first.Order.ID, orders.StockRejected(orders.StockInsufficient), later)); err != nil {
 		t.Fatalf("UpdateOrder: %v", err)
 	}
-	want := p.Order
-	want.Status, want.UpdatedAt, want.Version = orders.StatusCancelled, later, 2
-	checkOrder(t, got, want)
-	read, err := s.Order(ctx, "alice", p.Order.ID)
-	if err != nil {
-		t.Fatalf("Order: %v", err)
-	}
-	checkOrder(t, read, want)
-
-	_, _, err = s.UpdateOrder(ctx, cancelAt("alice", p.Order.ID, later))
+	_, _, err = s.UpdateOrder(ctx, cancelAt("alice", first.Order.ID, orders.ByCustomer(), later))
 	if !errors.Is(err, orders.ErrNotCancellable) {
 		t.Errorf("cancelling twice = %v, want %v", err, orders.ErrNotCancellable)
 	}
-	_, _, err = s.UpdateOrder(ctx, cancelAt("bob", p.Order.ID, later))
+	if got := mustOrder(t, s, "alice", first.Order.ID); got.Cancellation != orders.StockRejected(orders.StockInsufficient) || got.Version != 2 {
+		t.Errorf("after a second cancel the order is v%d cancelled %+v, want v2 as first cancelled", got.Version, got.Cancellation)
+	}
+	_, _, err = s.UpdateOrder(ctx, cancelAt("bob", first.Order.ID, orders.ByCustomer(), later))
 	if !errors.Is(err, orders.ErrNotFound) {
 		t.Errorf("cancelling another customer's order = %v, want %v", err, orders.ErrNotFound)
+	}
+
+	// Other changes keep no cancellation.
+	confirmed := mustPlaceNew(t, s, "alice", 10)
+	got, _, err := s.UpdateOrder(ctx, orders.OrderUpdate{CustomerID: "alice", ID: confirmed.Order.ID,
+		Update: func(o *orders.Order) ([]event.Envelope, error) { return nil, o.Confirm(later) }})
+	if err != nil || got.Status != orders.StatusConfirmed || !got.Cancellation.IsZero() {
+		t.Errorf("UpdateOrder confirming = %s %+v, %v; want confirmed with no cancellation", got.Status, got.Cancellation, err)
+	}
+	if got := mustOrder(t, s, "alice", confirmed.Order.ID); !got.Cancellation.IsZero() {
+		t.Errorf("a confirmed order reads back with cancellation %+v, want none", got.Cancellation)
 	}
 }
 
@@ -616,7 +662,7 @@ func checkCart(t *testing.T, got orders.Cart, version int, lines []orders.Line) 
 func checkOrder(t *testing.T, got, want orders.Order) {
 	t.Helper()
 	if got.ID != want.ID || got.CustomerID != want.CustomerID || !slices.Equal(got.Lines, want.Lines) ||
-		got.Total != want.Total || got.Shipping != want.Shipping || got.Status != want.Status ||
+		got.Total != want.Total || got.Shipping != want.Shipping || got.Status != want.Status || got.Cancellation != want.Cancellation ||
 		!got.PlacedAt.Equal(want.PlacedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) || got.Version != want.Version {
 		t.Errorf("order\n%+v\nwant\n%+v", got, want)
 	}
