@@ -271,7 +271,9 @@ func startInProcess(t *testing.T, dataDir string, env map[string]string, options
 	in := &inProcess{dataDir: dataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	done := make(chan error, 1)
 	args := []string{"-addr", "127.0.0.1:0", "-data", dataDir, "-web", filepath.Join(dataDir, "no-web"), "-free-ports"}
-	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, in.stdout, in.stderr, options...) }()
+	go func() {
+		done <- run(ctx, args, func(k string) string { return env[k] }, in.stdout, in.stderr, options...)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
