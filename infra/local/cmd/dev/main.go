@@ -111,7 +111,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	return cfg, nil
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+// run runs the system until ctx is done. Each option changes the system's
+// configuration before it starts: the fault tests shorten the bus's retry
+// policy or make publishing fail; make dev passes none.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, options ...func(*system.Config)) (err error) {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -194,7 +197,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ports = system.Ports{}
 	}
 	fmt.Fprintln(stdout, "Starting the stores and contexts...")
-	sys, err = system.Start(ctx, system.Config{
+	sysCfg := system.Config{
 		DataDir:     cfg.dataDir,
 		External:    cfg.stores,
 		Ports:       ports,
@@ -203,7 +206,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		StoreLog:    pgLog,
 		DynamoDBLog: dynamoLog,
 		Progress:    stdout,
-	})
+	}
+	for _, o := range options {
+		o(&sysCfg)
+	}
+	sys, err = system.Start(ctx, sysCfg)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // interrupted while starting

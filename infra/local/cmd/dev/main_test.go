@@ -34,6 +34,10 @@ var stack struct {
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
 func testMain(m *testing.M) (code int) {
+	if mode, ok := os.LookupEnv(devChildEnv); ok {
+		// A fault test's child process: make dev itself (faults_test.go).
+		return devChild(mode)
+	}
 	flag.Parse()
 	if testing.Short() {
 		// Only the tests that need no system run.
