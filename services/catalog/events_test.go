@@ -244,9 +244,10 @@ func TestAppWithoutPublisher(t *testing.T) {
 
 // TestConfigFromEnvEvents reads the bus and the sweep interval.
 func TestConfigFromEnvEvents(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": "postgres://db", "EVENT_BUS_NAME": "quartet-dev", "OUTBOX_SWEEP_INTERVAL": "5s"}
+	env := map[string]string{"DATABASE_URL": "postgres://db", "EVENT_BUS_NAME": "quartet-dev", "OUTBOX_SWEEP_INTERVAL": "5s",
+		"AWS_REGION": "eu-west-1"}
 	cfg, err := catalog.ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil || cfg.EventBusName != "quartet-dev" || cfg.OutboxSweepInterval != 5*time.Second {
+	if err != nil || cfg.EventBusName != "quartet-dev" || cfg.Events == nil || cfg.OutboxSweepInterval != 5*time.Second {
 		t.Errorf("ConfigFromEnv = %+v, %v; want bus quartet-dev and a 5s sweep", cfg, err)
 	}
 	for _, bad := range []string{"5", "-1s", "soon"} {

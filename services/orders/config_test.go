@@ -32,10 +32,14 @@ func TestConfigFromEnvClaimLease(t *testing.T) {
 }
 
 func TestConfigFromEnvEventBus(t *testing.T) {
-	env := map[string]string{"EVENT_BUS_NAME": "quartet-dev", "ORDERS_TABLE": "orders-dev"}
+	env := map[string]string{"EVENT_BUS_NAME": "quartet-dev", "ORDERS_TABLE": "orders-dev", "AWS_REGION": "eu-west-1"}
 	cfg, err := orders.ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil || cfg.EventBusName != "quartet-dev" || cfg.TableName != "orders-dev" {
+	if err != nil || cfg.EventBusName != "quartet-dev" || cfg.Events == nil || cfg.TableName != "orders-dev" {
 		t.Errorf("ConfigFromEnv = %+v, %v; want bus quartet-dev, table orders-dev", cfg, err)
+	}
+	delete(env, "AWS_REGION")
+	if _, err := orders.ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
+		t.Error("ConfigFromEnv opened a bus without AWS_REGION")
 	}
 	cfg, err = orders.ConfigFromEnv(func(string) string { return "" })
 	if err != nil || cfg.EventBusName != "" {

@@ -42,9 +42,11 @@ func TestBootstraps(t *testing.T) {
 	}
 
 	// The variables each function's stack sets, with local values. The
-	// event bus is a name only: these functions only read (a write's
-	// events would stay in its outbox, EventBridge out of reach).
+	// event bus is a name only, and EventBridge's endpoint a closed local
+	// port, so nothing tries to reach AWS: a write's events stay in its
+	// context's outbox, for the system's own sweep to publish.
 	const eventBus = "quartet-bootstraps-test"
+	const noEventBridge = "http://127.0.0.1:1"
 	env := map[string]map[string]string{
 		"accounts": {
 			"DATABASE_URL":   sys.Stores.MySQLDSN,
@@ -53,19 +55,22 @@ func TestBootstraps(t *testing.T) {
 			"SIGNING_KEYS":   string(keys),
 		},
 		"catalog": {
-			"CATALOG_DB_ENGINE": catalog.EnginePostgres,
-			"DATABASE_URL":      sys.Stores.PostgresURL,
-			"EVENT_BUS_NAME":    eventBus,
+			"CATALOG_DB_ENGINE":            catalog.EnginePostgres,
+			"DATABASE_URL":                 sys.Stores.PostgresURL,
+			"EVENT_BUS_NAME":               eventBus,
+			"AWS_ENDPOINT_URL_EVENTBRIDGE": noEventBridge,
 		},
 		"orders": {
-			"DYNAMODB_ENDPOINT": sys.Stores.DynamoDBEndpoint,
-			"ORDERS_TABLE":      table.DefaultName,
-			"EVENT_BUS_NAME":    eventBus,
+			"DYNAMODB_ENDPOINT":            sys.Stores.DynamoDBEndpoint,
+			"ORDERS_TABLE":                 table.DefaultName,
+			"EVENT_BUS_NAME":               eventBus,
+			"AWS_ENDPOINT_URL_EVENTBRIDGE": noEventBridge,
 		},
 		"reviews": {
-			"MONGODB_URI":      sys.Stores.MongoURI,
-			"MONGODB_DATABASE": reviews.DefaultDatabase,
-			"EVENT_BUS_NAME":   eventBus,
+			"MONGODB_URI":                  sys.Stores.MongoURI,
+			"MONGODB_DATABASE":             reviews.DefaultDatabase,
+			"EVENT_BUS_NAME":               eventBus,
+			"AWS_ENDPOINT_URL_EVENTBRIDGE": noEventBridge,
 		},
 	}
 	specs := map[string][]byte{

@@ -68,7 +68,8 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	ctx := b.Context()
 	productID := firstProduct(b, gatewayURL)
-	// A name only: the measured invokes read, so nothing is published.
+	// A name only, and no EventBridge to reach: the measured invokes
+	// publish nothing, and nothing may try to reach AWS.
 	const coldStartBus = "quartet-coldstart"
 	customerID := demoCustomer(b, gatewayURL)
 
@@ -83,7 +84,7 @@ func BenchmarkColdStart(b *testing.B) {
 		{name: "hello world", dir: filepath.Join("testdata", "hello"), event: event("GET", "/hello", nil)},
 		{
 			name: "catalog", dir: serviceDir("catalog"), conns: pgConns,
-			env:   map[string]string{"CATALOG_DB_ENGINE": catalog.EnginePostgres, "DATABASE_URL": pg, "EVENT_BUS_NAME": coldStartBus},
+			env:   map[string]string{"CATALOG_DB_ENGINE": catalog.EnginePostgres, "DATABASE_URL": pg, "EVENT_BUS_NAME": coldStartBus, "AWS_ENDPOINT_URL_EVENTBRIDGE": "http://127.0.0.1:1"},
 			event: event("GET", "/v1/products/"+productID, nil),
 		},
 		{
@@ -95,12 +96,12 @@ func BenchmarkColdStart(b *testing.B) {
 		},
 		{
 			name: "orders", dir: serviceDir("orders"), conns: dynamoConns,
-			env:   map[string]string{"DYNAMODB_ENDPOINT": dynamo, "ORDERS_TABLE": table.DefaultName, "EVENT_BUS_NAME": coldStartBus},
+			env:   map[string]string{"DYNAMODB_ENDPOINT": dynamo, "ORDERS_TABLE": table.DefaultName, "EVENT_BUS_NAME": coldStartBus, "AWS_ENDPOINT_URL_EVENTBRIDGE": "http://127.0.0.1:1"},
 			event: event("GET", "/v1/cart", customer),
 		},
 		{
 			name: "reviews", dir: serviceDir("reviews"), conns: mongoConns,
-			env:   map[string]string{"MONGODB_URI": mongo, "MONGODB_DATABASE": reviews.DefaultDatabase, "EVENT_BUS_NAME": coldStartBus},
+			env:   map[string]string{"MONGODB_URI": mongo, "MONGODB_DATABASE": reviews.DefaultDatabase, "EVENT_BUS_NAME": coldStartBus, "AWS_ENDPOINT_URL_EVENTBRIDGE": "http://127.0.0.1:1"},
 			event: event("GET", "/v1/products/"+productID+"/rating", nil),
 		},
 	}
