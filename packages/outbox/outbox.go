@@ -150,3 +150,26 @@ func (r *Relay) Run(ctx context.Context, interval, grace time.Duration) {
 		}
 	}
 }
+
+// SweepResult is what a scheduled sweep answers: the invocation result of
+// a relay function.
+type SweepResult struct {
+	Published int `json:"published"`
+}
+
+// Scheduled returns the handler of a relay function (services/<ctx>/cmd/relay,
+// invoked by a schedule): each invocation sweeps once, logs how many events
+// it published and answers that. A failed sweep fails the invocation, so it
+// shows in the function's error metric and alarm; what is left waits in the
+// outbox for the next invocation.
+func Scheduled(sweep func(context.Context) (int, error), logger *slog.Logger) func(context.Context) (SweepResult, error) {
+	return func(ctx context.Context) (SweepResult, error) {
+		n, err := sweep(ctx)
+		if err != nil {
+			logger.ErrorContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
+			return SweepResult{Published: n}, err
+		}
+		logger.InfoContext(ctx, "outbox swept", "published", n)
+		return SweepResult{Published: n}, nil
+	}
+}

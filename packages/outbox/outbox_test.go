@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -169,5 +171,21 @@ func TestSweepStopsAtTheFirstFailure(t *testing.T) {
 	n, err := outbox.NewRelay(tb, b, nil).Sweep(context.Background(), 0)
 	if err == nil || n != 0 || tb.len() != 3 {
 		t.Errorf("Sweep = %d, %v; outbox holds %d, want an error and all 3 kept", n, err, tb.len())
+	}
+}
+
+// TestScheduledReports: a relay invocation answers how many events it
+// published, and fails when the sweep does, so that the failure shows in
+// the function's error metric.
+func TestScheduledReports(t *testing.T) {
+	var log strings.Builder
+	logger := slog.New(slog.NewJSONHandler(&log, nil))
+	res, err := outbox.Scheduled(func(context.Context) (int, error) { return 3, nil }, logger)(t.Context())
+	if err != nil || res.Published != 3 || !strings.Contains(log.String(), `"published":3`) {
+		t.Errorf("Scheduled = %+v, %v; log %s; want 3 published and logged", res, err, log.String())
+	}
+	down := errors.New("bus down")
+	if _, err := outbox.Scheduled(func(context.Context) (int, error) { return 1, down }, logger)(t.Context()); !errors.Is(err, down) {
+		t.Errorf("failing sweep: err = %v, want %v", err, down)
 	}
 }

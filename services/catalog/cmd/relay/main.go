@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/catalog"
 )
 
@@ -46,16 +47,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	defer app.Close()
-	lambda.Start(func(ctx context.Context) error {
-		n, err := app.SweepOutbox(ctx)
-		if err != nil {
-			// The schedule invokes the function again: the rest waits
-			// in the outbox until then.
-			logger.ErrorContext(ctx, "outbox sweep failed", "published", n, "error", err)
-			return err
-		}
-		logger.InfoContext(ctx, "outbox swept", "published", n)
-		return nil
-	})
+	lambda.Start(outbox.Scheduled(app.SweepOutbox, logger))
 	return nil
 }

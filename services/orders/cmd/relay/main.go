@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/orders"
 )
 
@@ -41,14 +42,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	defer app.Close()
-	lambda.Start(func(ctx context.Context) error {
-		n, err := app.SweepOutbox(ctx)
-		if err != nil {
-			logger.WarnContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
-			return err
-		}
-		logger.InfoContext(ctx, "outbox swept", "published", n)
-		return nil
-	})
+	lambda.Start(outbox.Scheduled(app.SweepOutbox, logger))
 	return nil
 }

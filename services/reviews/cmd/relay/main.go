@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"example.com/quartet/packages/outbox"
 	"example.com/quartet/services/reviews"
 	"example.com/quartet/services/reviews/internal/awssecret"
 )
@@ -48,29 +49,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	defer app.Close()
-	lambda.Start(sweep(app, logger))
+	lambda.Start(outbox.Scheduled(app.SweepOutbox, logger))
 	return nil
-}
-
-// sweeper is what an invocation runs: reviews.App.
-type sweeper interface {
-	SweepOutbox(ctx context.Context) (int, error)
-}
-
-// result is what an invocation answers.
-type result struct {
-	Published int `json:"published"`
-}
-
-// sweep returns the function's handler: one sweep of the outbox.
-func sweep(s sweeper, logger *slog.Logger) func(context.Context) (result, error) {
-	return func(ctx context.Context) (result, error) {
-		n, err := s.SweepOutbox(ctx)
-		if err != nil {
-			logger.ErrorContext(ctx, "outbox sweep failed; the next one retries", "published", n, "error", err)
-			return result{Published: n}, err
-		}
-		logger.InfoContext(ctx, "outbox sweep", "published", n)
-		return result{Published: n}, nil
-	}
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
-	"log/slog"
 	"strings"
 	"testing"
 )
@@ -24,28 +22,5 @@ func TestRunNeedsConfiguration(t *testing.T) {
 				t.Fatalf("run: err = %v, want it to name %s", err, tt.want)
 			}
 		})
-	}
-}
-
-type fakeSweeper struct {
-	n   int
-	err error
-}
-
-func (f fakeSweeper) SweepOutbox(context.Context) (int, error) { return f.n, f.err }
-
-// TestSweepReports: an invocation answers how many events it published,
-// and fails when the sweep does, so that the failure shows in the
-// function's error metric.
-func TestSweepReports(t *testing.T) {
-	var log strings.Builder
-	logger := slog.New(slog.NewJSONHandler(&log, nil))
-	res, err := sweep(fakeSweeper{n: 3}, logger)(t.Context())
-	if err != nil || res.Published != 3 || !strings.Contains(log.String(), `"published":3`) {
-		t.Errorf("sweep = %+v, %v; log %s; want 3 published and logged", res, err, log.String())
-	}
-	down := errors.New("bus down")
-	if _, err := sweep(fakeSweeper{n: 1, err: down}, logger)(t.Context()); !errors.Is(err, down) {
-		t.Errorf("failing sweep: err = %v, want %v", err, down)
 	}
 }
