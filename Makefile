@@ -187,7 +187,8 @@ migrate:
 	fi; \
 	go run ./services/$(SERVICE)/cmd/migrate $(if $(filter reviews,$(SERVICE)),,-seed)
 
-## dead-letters: the events each consumer failed 5 times (and, in AWS, its queue's backlog)
+## dead-letters: the events each consumer failed at every attempt (5 receives in AWS, 10 attempts locally; in AWS
+##               also its queue's backlog)
 ## redrive: send them back to their consumers, once the cause is fixed (docs/deploy.md)
 ##   make dead-letters STAGE=local | make redrive STAGE=local   the running make dev's bus (.data/bus)
 ##   make dead-letters STAGE=dev   | make redrive STAGE=dev     the stage's SQS dead-letter queues
