@@ -16,7 +16,9 @@
 //     them through the ConnectionError() method of smithy-go's
 //     RequestSendError;
 //   - MongoDB network and overload errors, through the HasErrorLabel and
-//     HasErrorCode methods of the mongo driver's server errors;
+//     HasErrorCode methods of the mongo driver's server errors, and its
+//     connection pool's errors through their Retryable() method (a pool
+//     cleared after a connection was reset does not wrap the reset);
 //   - any error marked with Mark (or with an Unavailable() bool method that
 //     returns true): adapters use it for what only the engine's own types
 //     tell, such as MySQL error numbers (packages/mysqlx), and clients of
@@ -102,6 +104,12 @@ func matches(e error) bool {
 				return true
 			}
 		}
+	}
+	// The MongoDB driver's pool errors (a pool cleared after a network
+	// failure, a checkout that timed out) say only that they are
+	// retryable: they do not wrap the network error behind them.
+	if r, ok := e.(interface{ Retryable() bool }); ok && r.Retryable() {
+		return true
 	}
 	if c, ok := e.(interface{ HasErrorCode(int) bool }); ok {
 		for _, code := range mongoCodes {

@@ -46,6 +46,13 @@ func (e mongoError) HasErrorLabel(l string) bool              { return e.label =
 func (e mongoError) HasErrorMessage(string) bool              { return false }
 func (e mongoError) HasErrorCodeWithMessage(int, string) bool { return false }
 
+// poolError is the MongoDB driver's pool cleared error as it behaves: it
+// names the failure behind it in its text only, and says it is retryable.
+type poolError struct{ retryable bool }
+
+func (e poolError) Error() string   { return "connection pool for 127.0.0.1:27017 was cleared" }
+func (e poolError) Retryable() bool { return e.retryable }
+
 // refused returns the real error of dialing a port nobody listens on.
 func refused(t *testing.T) error {
 	t.Helper()
@@ -109,6 +116,8 @@ func TestIs(t *testing.T) {
 		{"mongo network", mongoError{label: "NetworkError"}, true},
 		{"mongo shutdown", mongoError{code: 91}, true},
 		{"mongo duplicate key", mongoError{code: 11000}, false},
+		{"mongo pool cleared", fmt.Errorf("find product: %w", poolError{retryable: true}), true},
+		{"not retryable", poolError{}, false},
 		{"marked", fmt.Errorf("catalog: %w", unavailable.Mark(errors.New("status 502"))), true},
 		{"joined", errors.Join(errors.New("a"), unavailable.Mark(errors.New("b"))), true},
 	} {
