@@ -1,6 +1,7 @@
 package dynamolocal_test
 
 import (
+	"crypto/rand"
 	"errors"
 	"io"
 	"net/http"
@@ -69,7 +70,10 @@ func TestShared(t *testing.T) {
 	if url != shared.URL(t) {
 		t.Error("a second URL started another server")
 	}
-	if out := call(t, url, "CreateTable", table); !strings.Contains(out, `"TableStatus":"ACTIVE"`) {
+	// The shared server outlives one run of the test (go test -count): a
+	// table of its own each time.
+	own := strings.Replace(table, `"things"`, `"things-`+rand.Text()+`"`, 1)
+	if out := call(t, url, "CreateTable", own); !strings.Contains(out, `"TableStatus":"ACTIVE"`) {
 		t.Errorf("CreateTable = %s, want TableStatus ACTIVE (waiters work on DynamoDB Local)", out)
 	}
 }

@@ -39,9 +39,11 @@ const (
 	placementWorkers = 50
 )
 
-// run tells this process's tokens from those of earlier runs on the same
-// server (see requestToken).
-var run = rand.Text()
+// salts holds one random salt per running test (testing.TB → string), so
+// that its tokens differ from those of every other run of it on the same
+// server: earlier processes, and the repeats of go test -count (see
+// requestToken).
+var salts sync.Map
 
 // requestToken returns the claim token named name for customer's key in
 // test t. Tokens are ClientRequestTokens in DynamoDB, which remembers a
@@ -52,7 +54,11 @@ var run = rand.Text()
 // within one test, customer and key: the same name there gives the same
 // token, and nothing else does. DynamoDB limits tokens to 36 characters.
 func requestToken(t testing.TB, customer, key, name string) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{run, t.Name(), customer, key, name}, "\x00")))
+	salt, loaded := salts.LoadOrStore(t, rand.Text())
+	if !loaded {
+		t.Cleanup(func() { salts.Delete(t) })
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{salt.(string), t.Name(), customer, key, name}, "\x00")))
 	return hex.EncodeToString(sum[:16])
 }
 
