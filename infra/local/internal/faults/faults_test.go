@@ -100,10 +100,16 @@ type stack struct {
 	logs    *lockedBuffer
 	client  *http.Client
 
-	admin, customer string // tokens
-	product         string // a product of the catalog
-	address         string // an address of the customer's
+	admin, customer string      // tokens
+	product         string      // a product of the catalog, known to orders and reviews
+	address         string      // an address of the customer's
+	reviewable      chan string // products known to reviews that nobody reviewed yet
 }
+
+// reviewablePool is how many never-reviewed products the stack prepares
+// for the reviews case, which writes a review of a new product on every
+// attempt: enough for the attempts of every fault mode and its recovery.
+const reviewablePool = 32
 
 // start starts the system on the PostgreSQL at pgURL, the MySQL at
 // mysqlDSN and embedded minidyn and FerretDB, each behind a fault proxy,
@@ -177,7 +183,21 @@ func start(t *testing.T, pgURL, mysqlDSN string) *stack {
 			s.customer = token
 		}
 	}
+	// Products reach orders' and reviews' projections through the bus,
+	// shortly after catalog answers: the cases start once they have.
 	s.product = s.newProduct(t)
+	s.eventually(t, request{"PUT", "/v1/cart/items/" + s.product, s.customer, map[string]int{"quantity": 1}})
+	s.eventually(t, request{"GET", "/v1/products/" + s.product + "/reviews", "", nil})
+	s.reviewable = make(chan string, reviewablePool)
+	for range reviewablePool {
+		s.reviewable <- s.newProduct(t)
+	}
+	for range reviewablePool {
+		id := <-s.reviewable
+		s.eventually(t, request{"GET", "/v1/products/" + id + "/reviews", "", nil})
+		s.reviewable <- id
+	}
+	t.Cleanup(func() { t.Logf("%d of %d reviewable products left", len(s.reviewable), reviewablePool) })
 	var addr struct{ ID string }
 	s.must(t, request{"POST", "/v1/me/addresses", s.customer, address("Home")}, &addr)
 	s.address = addr.ID
@@ -301,6 +321,37 @@ func (s *stack) signIn(t *testing.T, email, password string) string {
 	return session.AccessToken
 }
 
+// eventually sends rq until it is answered 2xx, for at most 15 s: what
+// reaches a context through the bus.
+func (s *stack) eventually(t *testing.T, rq request) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := s.do(t.Context(), rq)
+		if r.ok() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s %s: %v after 15 s of retries", rq.method, rq.path, r)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// reviewableProduct returns a product known to reviews that nobody has
+// reviewed: one of the pool, or a new one once the pool is used up.
+func (s *stack) reviewableProduct(t *testing.T) string {
+	t.Helper()
+	select {
+	case id := <-s.reviewable:
+		return id
+	default:
+		id := s.newProduct(t)
+		s.eventually(t, request{"GET", "/v1/products/" + id + "/reviews", "", nil})
+		return id
+	}
+}
+
 func (s *stack) newProduct(t *testing.T) string {
 	t.Helper()
 	var cats struct{ Items []struct{ Slug string } }
@@ -362,7 +413,7 @@ func (s *stack) cases() []faultCase {
 			// A product of its own for every review: a review written
 			// while the store froze may still land once it thaws.
 			write: func(t *testing.T) request {
-				return request{"POST", "/v1/products/" + s.newProduct(t) + "/reviews", s.customer,
+				return request{"POST", "/v1/products/" + s.reviewableProduct(t) + "/reviews", s.customer,
 					map[string]any{"rating": 4, "title": "Fault", "body": "still here"}}
 			},
 		},
