@@ -188,12 +188,12 @@ func start(t *testing.T, pgURL, mysqlDSN string) *stack {
 	s.product = s.newProduct(t)
 	s.eventually(t, request{"PUT", "/v1/cart/items/" + s.product, s.customer, map[string]int{"quantity": 1}})
 	s.eventually(t, request{"GET", "/v1/products/" + s.product + "/reviews", "", nil})
-	s.reviewable = make(chan string, reviewablePool)
-	for range reviewablePool {
-		s.reviewable <- s.newProduct(t)
+	ids := make([]string, reviewablePool)
+	for i := range ids {
+		ids[i] = s.newProduct(t)
 	}
-	for range reviewablePool {
-		id := <-s.reviewable
+	s.reviewable = make(chan string, reviewablePool)
+	for _, id := range ids {
 		s.eventually(t, request{"GET", "/v1/products/" + id + "/reviews", "", nil})
 		s.reviewable <- id
 	}
